@@ -1,0 +1,31 @@
+/// `destinations.NAME.*` keys: where a national system is and how hard to push it.
+///
+/// - `url`: base URL (`http://127.0.0.1:9101`); replaced by `--destination NAME=URL` or an embedded mock.
+/// - `workers` (`4`): deliveries in flight at once to this destination.
+/// - `connectTimeout` (`5s`), `requestTimeout` (`30s`): per attempt.
+/// - `retry`: see ``RetryPolicy``.
+public struct DestinationConfiguration: Sendable, Codable {
+    public var url: String?
+    public var workers = 4
+    public var connectTimeout = ConfigDuration.seconds(5)
+    public var requestTimeout = ConfigDuration.seconds(30)
+    public var retry = RetryPolicy()
+
+    public init(url: String? = nil) {
+        self.url = url
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case url, workers, connectTimeout, requestTimeout, retry
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = Self()
+        url = try container.decodeIfPresent(String.self, forKey: .url)
+        workers = try container.value(.workers, or: defaults.workers)
+        connectTimeout = try container.value(.connectTimeout, or: defaults.connectTimeout)
+        requestTimeout = try container.value(.requestTimeout, or: defaults.requestTimeout)
+        retry = try container.value(.retry, or: defaults.retry)
+    }
+}

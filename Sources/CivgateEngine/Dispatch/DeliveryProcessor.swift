@@ -1,0 +1,141 @@
+import CivgateModel
+import Foundation
+import Logging
+
+/// Carries one claimed delivery through one attempt: map, send, classify, record.
+struct DeliveryProcessor: Sendable {
+    let adapter: any DestinationAdapter
+    let transport: DestinationTransport
+    let policy: RetryPolicy
+    let store: any GatewayStore
+    let directory: DestinationDirectory
+    let owner: String
+    let logger: Logger
+
+    /// What came of the attempt, before it is stored.
+    private struct Step {
+        var outcome: DeliveryOutcome
+        var httpStatus: Int?
+        var errorClass: String?
+        var request: OutboundRequest?
+        var responseExcerpt: String?
+    }
+
+    /// Runs one attempt; returns the destinations whose deliveries it released (to wake them).
+    func process(_ claimed: ClaimedDelivery) async -> Set<String> {
+        let started = Timestamp.now()
+        let clock = ContinuousClock.now
+        guard let step = await attempt(claimed) else { return [] }  // cancelled: the lease is released later
+        let elapsed = ContinuousClock.now - clock
+        let now = Timestamp.now()
+        let completion = completion(for: claimed, step: step, startedAt: started, elapsed: elapsed, now: now)
+        logger.debug(
+            "attempt finished",
+            metadata: [
+                "delivery": "\(claimed.id)", "destination": "\(claimed.destination)", "attempt": "\(claimed.attempt)",
+                "state": "\(completion.newState.rawValue)", "error": "\(completion.errorCode ?? "-")",
+            ])
+        do {
+            return try await store.complete(completion, now: now)
+        } catch {
+            // The lease expires and the delivery is claimed again with the same key: nothing is lost.
+            logger.error("cannot record an attempt", metadata: ["delivery": "\(claimed.id)", "error": "\(type(of: error))"])
+            return []
+        }
+    }
+
+    private func attempt(_ claimed: ClaimedDelivery) async -> Step? {
+        let record: CivilRecord
+        do {
+            record = try JSONDecoder().decode(CivilRecord.self, from: claimed.document)
+        } catch {
+            return Step(outcome: .permanent(code: "record-unreadable", detail: "the stored record cannot be read"))
+        }
+        let job = DeliveryJob(
+            deliveryID: claimed.id, record: record, operation: claimed.operation, outboundKey: claimed.outboundKey,
+            attempt: claimed.attempt, upstreamResults: claimed.upstreamResults, confirmations: claimed.confirmations)
+        switch adapter.prepare(job) {
+        case .needsData(let fields, let detail):
+            return Step(outcome: .needsData(fields: fields, detail: detail))
+        case .unmappable(let code, let detail):
+            return Step(outcome: .permanent(code: code, detail: detail))
+        case .send(let request):
+            let baseURL = await directory.url(for: claimed.destination)
+            do {
+                let reply = try await transport.send(request, baseURL: baseURL)
+                return Step(
+                    outcome: adapter.classify(reply, for: job), httpStatus: reply.status, request: request,
+                    responseExcerpt: String(decoding: reply.body.prefix(512), as: UTF8.self))
+            } catch let failure as DestinationTransport.Failure {
+                if Task.isCancelled { return nil }
+                return Step(
+                    outcome: .retry(code: failure.errorClass, detail: failure.detail, after: nil),
+                    errorClass: failure.errorClass, request: request)
+            } catch {
+                return nil
+            }
+        }
+    }
+
+    private func completion(
+        for claimed: ClaimedDelivery, step: Step, startedAt: Int64, elapsed: Duration, now: Int64
+    ) -> DeliveryCompletion {
+        let (seconds, attoseconds) = elapsed.components
+        var attempt = AttemptRecord(
+            number: claimed.attempt, startedAt: startedAt,
+            durationMs: Int(seconds * 1000 + attoseconds / 1_000_000_000_000_000), httpStatus: step.httpStatus,
+            outcome: "", errorClass: step.errorClass, detail: nil,
+            requestDigest: step.request.map { Identifiers.sha256Hex($0.body) }, responseExcerpt: step.responseExcerpt)
+        var completion = DeliveryCompletion(
+            deliveryID: claimed.id, leaseOwner: owner, attempt: attempt, newState: .succeeded, cause: "",
+            requestBody: step.request.map { Data($0.body) })
+        switch step.outcome {
+        case .success(let result):
+            attempt.outcome = "success"
+            completion.newState = .succeeded
+            completion.result = result
+            completion.cause = "attempt \(claimed.attempt) succeeded"
+        case .retry(let code, let detail, let after):
+            attempt.outcome = "retryable"
+            attempt.errorClass = attempt.errorClass ?? code
+            attempt.detail = detail
+            completion.errorCode = code
+            completion.errorDetail = detail
+            if policy.allowsAnotherAttempt(after: claimed.attempt, ageMilliseconds: now - claimed.recordReceivedAt) {
+                completion.newState = .retrying
+                completion.nextAttemptAt = now + policy.delay(afterAttempt: claimed.attempt, retryAfter: after)
+                completion.cause = "attempt \(claimed.attempt) failed (\(code)); retry scheduled"
+            } else {
+                completion.newState = .dead
+                completion.cause = "attempt \(claimed.attempt) failed (\(code)); retry policy exhausted"
+            }
+        case .review(let code, let detail):
+            attempt.outcome = "review"
+            attempt.errorClass = code
+            attempt.detail = detail
+            completion.newState = .review
+            completion.errorCode = code
+            completion.errorDetail = detail
+            completion.cause = "needs review: \(code)"
+        case .needsData(let fields, let detail):
+            attempt.outcome = "needs_data"
+            attempt.errorClass = "missing-fields"
+            attempt.detail = detail
+            completion.newState = .needsData
+            completion.errorCode = "missing-fields"
+            completion.errorDetail = detail
+            completion.missingFields = fields
+            completion.cause = "needs data: \(fields.joined(separator: ", "))"
+        case .permanent(let code, let detail):
+            attempt.outcome = "permanent"
+            attempt.errorClass = code
+            attempt.detail = detail
+            completion.newState = .dead
+            completion.errorCode = code
+            completion.errorDetail = detail
+            completion.cause = "permanent failure: \(code)"
+        }
+        completion.attempt = attempt
+        return completion
+    }
+}

@@ -1,0 +1,151 @@
+public import CivgateModel
+import Foundation
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// Delivers: per destination, a bounded number of workers claim due deliveries under a lease and carry
+/// them through their adapter. A `Service`: on graceful shutdown it stops claiming, lets in-flight
+/// attempts finish for `dispatcher.shutdownGrace`, then releases what is left.
+public final class Dispatcher: Service, Sendable {
+    private let store: any GatewayStore
+    private let configuration: GatewayConfiguration
+    private let adapters: [String: any DestinationAdapter]
+    private let directory: DestinationDirectory
+    private let wakeups: [String: Wakeup]
+    private let stopSignal = Wakeup()
+    private let stopping = Atomic<Bool>(false)
+    private let running = Atomic<Bool>(false)
+    private let logger: Logger
+    /// This process's lease owner name: unique per run, so a restarted process never mistakes an old
+    /// lease for its own.
+    public let owner: String
+
+    /// - Parameter adapters: one per configured destination that routes use.
+    public init(
+        store: any GatewayStore, configuration: GatewayConfiguration, adapters: [any DestinationAdapter],
+        directory: DestinationDirectory, logger: Logger
+    ) throws {
+        self.store = store
+        self.configuration = configuration
+        self.directory = directory
+        self.logger = logger
+        var byName: [String: any DestinationAdapter] = [:]
+        for adapter in adapters { byName[adapter.destination] = adapter }
+        for (event, steps) in configuration.routes {
+            for step in steps {
+                guard let adapter = byName[step.destination] else {
+                    throw ConfigurationError("routes.\(event): no adapter for destination '\(step.destination)'")
+                }
+                guard adapter.operations.contains(step.operation) else {
+                    throw ConfigurationError(
+                        "routes.\(event): destination '\(step.destination)' has no operation '\(step.operation)'")
+                }
+            }
+        }
+        self.adapters = byName.filter { configuration.destinations[$0.key] != nil }
+        self.wakeups = Dictionary(uniqueKeysWithValues: self.adapters.keys.map { ($0, Wakeup()) })
+        self.owner = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(Identifiers.make(prefix: "w").suffix(6))"
+    }
+
+    /// Whether the worker loops are running (for `/readyz`).
+    public var isRunning: Bool { running.load(ordering: .relaxed) }
+
+    /// Tells idle workers of these destinations that work is due now.
+    public func wake(_ destinations: Set<String>) {
+        for destination in destinations { wakeups[destination]?.signal() }
+    }
+
+    public func run() async throws {
+        let transports = adapters.keys.reduce(into: [String: DestinationTransport]()) { result, name in
+            result[name] = DestinationTransport(configuration: configuration.destinations[name]!)
+        }
+        running.store(true, ordering: .relaxed)
+        await withGracefulShutdownHandler {
+            // Workers return false; the grace timer returns true and, once it fires, cancels what is left.
+            await withTaskGroup(of: Bool.self) { group in
+                var workers = 0
+                for (name, adapter) in adapters {
+                    let settings = configuration.destinations[name]!
+                    let processor = DeliveryProcessor(
+                        adapter: adapter, transport: transports[name]!, policy: settings.retry, store: store,
+                        directory: directory, owner: owner, logger: logger)
+                    for _ in 0..<max(1, settings.workers) {
+                        workers += 1
+                        group.addTask {
+                            await self.workerLoop(destination: name, processor: processor)
+                            return false
+                        }
+                    }
+                }
+                workers += 1
+                group.addTask {
+                    await self.maintenanceLoop()
+                    return false
+                }
+                group.addTask { await self.graceTimer() }
+                for await isTimer in group {
+                    if isTimer { group.cancelAll() } else { workers -= 1 }
+                    if workers == 0 { group.cancelAll() }
+                }
+            }
+        } onGracefulShutdown: {
+            self.stopping.store(true, ordering: .relaxed)
+            self.stopSignal.signal()
+            for wakeup in self.wakeups.values { wakeup.signal() }
+        }
+        running.store(false, ordering: .relaxed)
+        let released = (try? await store.releaseLeases(owner: owner, now: Timestamp.now())) ?? 0
+        logger.info("dispatcher stopped", metadata: ["released": "\(released)"])
+        for transport in transports.values { await transport.shutdown() }
+    }
+
+    private var isStopping: Bool { stopping.load(ordering: .relaxed) }
+
+    private func workerLoop(destination: String, processor: DeliveryProcessor) async {
+        let wakeup = wakeups[destination]!
+        let lease = configuration.dispatcher.lease.milliseconds
+        while !isStopping && !Task.isCancelled {
+            let generation = wakeup.generation
+            let now = Timestamp.now()
+            let claimed: [ClaimedDelivery]
+            do {
+                claimed = try await store.claim(
+                    destination: destination, owner: owner, limit: 1, now: now, leaseUntil: now + lease)
+            } catch {
+                logger.warning("claim failed", metadata: ["destination": "\(destination)", "error": "\(type(of: error))"])
+                await wakeup.wait(unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
+                continue
+            }
+            if claimed.isEmpty {
+                await wakeup.wait(unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
+                continue
+            }
+            for delivery in claimed {
+                wake(await processor.process(delivery))
+            }
+        }
+    }
+
+    /// Returns `shutdownGrace` after shutdown began (or at cancellation, when all workers are done).
+    private func graceTimer() async -> Bool {
+        while true {
+            let generation = stopSignal.generation
+            if isStopping || Task.isCancelled { break }
+            await stopSignal.wait(unlessChangedFrom: generation, timeout: .seconds(3600))
+        }
+        if Task.isCancelled { return false }
+        try? await Task.sleep(for: configuration.dispatcher.shutdownGrace.duration)
+        return true
+    }
+
+    /// Removes idempotency keys past their retention, every ten minutes.
+    private func maintenanceLoop() async {
+        while true {
+            let generation = stopSignal.generation
+            if isStopping || Task.isCancelled { break }
+            _ = try? await store.purgeExpiredKeys(now: Timestamp.now())
+            await stopSignal.wait(unlessChangedFrom: generation, timeout: .seconds(600))
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The gateway's HTTP API (`contracts/api/openapi.yaml`).
+struct GatewayRoutes: Sendable {
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let replayed = HTTPField.Name("Idempotent-Replayed")!
+
+    let store: any GatewayStore
+    let ingest: IngestService
+    let maxBodyBytes: Int
+    let readiness: @Sendable () async -> ReadinessReport
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/records") { request, _ in try await postRecord(request) }
+        router.get("/v1/records/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            guard let view = try await store.recordView(id: id) else { throw Problem.notFound("record") }
+            return try json(view)
+        }
+        router.get("/v1/deliveries/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            guard let view = try await store.deliveryView(id: id) else { throw Problem.notFound("delivery") }
+            return try json(view)
+        }
+        router.get("/healthz") { _, _ in try json(["status": "ok"]) }
+        router.get("/readyz") { _, _ in
+            let report = await readiness()
+            return try json(report, status: report.ready ? .ok : .serviceUnavailable)
+        }
+    }
+
+    private func postRecord(_ request: Request) async throws -> Response {
+        guard let contentType = request.headers[.contentType], Self.isJSON(contentType) else {
+            throw Problem(
+                status: 415, code: "unsupported-media-type", title: "Unsupported media type",
+                detail: "send the record as application/json")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodyBytes)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw Problem(
+                status: 413, code: "body-too-large", title: "Body too large",
+                detail: "a record may be at most \(maxBodyBytes) bytes")
+        }
+        switch await ingest.submit(key: request.headers[Self.idempotencyKey], body: Data(buffer: buffer)) {
+        case .problem(let problem):
+            return problem.response()
+        case .stored(let status, let body, let replayed):
+            var headers: HTTPFields = [.contentType: "application/json"]
+            if replayed { headers[Self.replayed] = "true" }
+            return Response(
+                status: HTTPResponse.Status(code: status), headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        return mediaType == "application/json"
+    }
+
+    private func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}

@@ -1,0 +1,156 @@
+public import Foundation
+public import CivgateModel
+public import Logging
+
+/// Takes records in: idempotency, validation, normalisation, planning of deliveries, durable write.
+///
+/// The HTTP layer only translates; the rules of the IETF `Idempotency-Key` draft live here.
+public final class IngestService: Sendable {
+    /// What to answer.
+    public enum Answer: Sendable {
+        case stored(status: Int, body: Data, replayed: Bool)
+        case problem(Problem)
+    }
+
+    private let store: any GatewayStore
+    private let intake: RecordIntake
+    private let routes: [String: [RouteStep]]
+    private let retentionMilliseconds: Int64
+    private let gate = IdempotencyGate()
+    private let onAccepted: @Sendable (Set<String>) -> Void
+    private let logger: Logger
+
+    /// - Parameter onAccepted: told the destinations that have new work, to wake their workers.
+    public init(
+        store: any GatewayStore, intake: RecordIntake, configuration: GatewayConfiguration, logger: Logger,
+        onAccepted: @escaping @Sendable (Set<String>) -> Void = { _ in }
+    ) {
+        self.store = store
+        self.intake = intake
+        self.routes = configuration.routes
+        self.retentionMilliseconds = configuration.idempotency.retention.milliseconds
+        self.onAccepted = onAccepted
+        self.logger = logger
+    }
+
+    /// Handles one `POST /v1/records` body under an idempotency key.
+    public func submit(key: String?, body: Data) async -> Answer {
+        guard let key else {
+            return .problem(
+                Problem(
+                    status: 400, code: "idempotency-key-missing", title: "Idempotency-Key missing",
+                    detail: "POST /v1/records needs an Idempotency-Key header, unique per record submission"))
+        }
+        guard Self.isValidKey(key) else {
+            return .problem(
+                Problem(
+                    status: 400, code: "idempotency-key-invalid", title: "Idempotency-Key invalid",
+                    detail: "the key must be 1 to 255 visible ASCII characters"))
+        }
+        guard gate.enter(key) else {
+            return .problem(
+                Problem(
+                    status: 409, code: "idempotency-key-in-progress", title: "Request in progress",
+                    detail: "a request with this Idempotency-Key is still being processed; retry after it finishes"))
+        }
+        defer { gate.leave(key) }
+        let fingerprint = Identifiers.sha256Hex(body)
+        let now = Timestamp.now()
+        do {
+            if let stored = try await store.storedResponse(forKey: key, now: now) {
+                return replay(stored, fingerprint: fingerprint)
+            }
+        } catch {
+            return .problem(.storeUnavailable())
+        }
+        switch intake.accept(body) {
+        case .failure(let rejection):
+            return .problem(Self.problem(for: rejection))
+        case .success(let accepted):
+            return await write(accepted, key: key, fingerprint: fingerprint, now: now)
+        }
+    }
+
+    private func write(_ accepted: RecordIntake.Accepted, key: String?, fingerprint: String, now: Int64) async -> Answer {
+        let record = plan(accepted, now: now)
+        let write = IngestWrite(
+            record: record, idempotencyKey: key, fingerprint: fingerprint, keyExpiresAt: now + retentionMilliseconds)
+        do {
+            switch try await store.ingest(write) {
+            case .created(let view, let body):
+                onAccepted(Set(view.deliveries.filter { $0.state == .pending }.map(\.destination)))
+                logger.debug("record accepted", metadata: ["record": "\(view.id)", "event": "\(view.event)"])
+                return .stored(status: 202, body: body, replayed: false)
+            case .existing(_, let body):
+                return .stored(status: 200, body: body, replayed: false)
+            case .keyTaken(let stored):
+                return replay(stored, fingerprint: fingerprint)
+            }
+        } catch let error as StoreUnavailable {
+            logger.error("store unavailable at ingest", metadata: ["error": "\(error.description)"])
+            return .problem(.storeUnavailable())
+        } catch {
+            logger.error("ingest write failed", metadata: ["error": "\(type(of: error))"])
+            return .problem(.storeUnavailable())
+        }
+    }
+
+    private func replay(_ stored: StoredResponse, fingerprint: String) -> Answer {
+        guard stored.fingerprint == fingerprint else {
+            return .problem(
+                Problem(
+                    status: 422, code: "idempotency-key-reused", title: "Idempotency-Key reused",
+                    detail: "this Idempotency-Key was used with a different payload"))
+        }
+        return .stored(status: stored.status, body: stored.body, replayed: true)
+    }
+
+    /// The record to store with one delivery per route step.
+    func plan(_ accepted: RecordIntake.Accepted, now: Int64) -> NewRecord {
+        let record = accepted.record
+        let recordID = Identifiers.make(prefix: "rec", now: now)
+        var deliveries: [PlannedDelivery] = []
+        for (step, route) in (routes[record.event.rawValue] ?? []).enumerated() {
+            let dependency = route.dependsOn.flatMap { operation in deliveries.first { $0.operation == operation }?.id }
+            deliveries.append(
+                PlannedDelivery(
+                    id: Identifiers.make(prefix: "dlv", now: now), destination: route.destination,
+                    operation: route.operation, step: step + 1, dependsOn: dependency,
+                    outboundKey: Identifiers.outboundKey(
+                        system: record.source.system, recordID: record.source.recordId, version: record.source.version,
+                        destination: route.destination, operation: route.operation)))
+        }
+        let digitized = record.quality?.digitized == true || record.registration.kind == "historical"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return NewRecord(
+            id: recordID,
+            source: RecordView.Source(system: record.source.system, recordId: record.source.recordId, version: record.source.version),
+            event: record.event.rawValue, authorityCode: record.registration.authority.code,
+            authoritySystem: record.registration.authority.codeSystem, registrationDate: record.registration.date,
+            lane: digitized ? .backfill : .live, document: accepted.canonicalBytes,
+            originals: accepted.normalizations.isEmpty ? nil : try? encoder.encode(accepted.normalizations),
+            warnings: accepted.warnings.map { WarningView(code: $0.code, path: $0.path, detail: $0.detail) },
+            receivedAt: now, deliveries: deliveries)
+    }
+
+    static func problem(for rejection: RecordIntake.Rejection) -> Problem {
+        switch rejection {
+        case .malformed:
+            return Problem(status: 400, code: "malformed-json", title: "Malformed JSON", detail: "the body is not a JSON document")
+        case .unknownEventType(let path):
+            return Problem(
+                status: 422, code: "unknown-event-type", title: "Unknown event type",
+                detail: "event must be one of: \(EventType.allCases.map(\.rawValue).joined(separator: ", "))",
+                errors: [SchemaViolation(path: path, code: "enum", detail: "is not a known event type")])
+        case .invalid(let violations):
+            return Problem(
+                status: 422, code: "record-invalid", title: "Record invalid",
+                detail: "the record breaks the inbound contract in \(violations.count) place(s)", errors: violations)
+        }
+    }
+
+    static func isValidKey(_ key: String) -> Bool {
+        (1...255).contains(key.utf8.count) && key.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+    }
+}

@@ -1,0 +1,30 @@
+/// Durable state of the gateway: records, idempotency keys, deliveries, attempts, transitions.
+///
+/// One protocol, so the engine does not care which database holds it. Every method that writes returns
+/// only after its transaction is on disk.
+public protocol GatewayStore: Sendable {
+    /// Writes a record, its deliveries and its idempotency entry in one transaction.
+    func ingest(_ write: IngestWrite) async throws -> IngestWriteOutcome
+    /// The response stored for a key that has not expired.
+    func storedResponse(forKey key: String, now: Int64) async throws -> StoredResponse?
+    /// A record with its deliveries.
+    func recordView(id: String) async throws -> RecordView?
+    /// A delivery with its transitions and attempts.
+    func deliveryView(id: String) async throws -> DeliveryView?
+    /// Leases up to `limit` due deliveries of `destination` to `owner` until `leaseUntil`; also takes
+    /// back deliveries whose lease expired (their worker died).
+    func claim(destination: String, owner: String, limit: Int, now: Int64, leaseUntil: Int64) async throws
+        -> [ClaimedDelivery]
+    /// Records an attempt and moves the delivery on; ignored when `owner` no longer holds the lease.
+    /// Returns the destinations of deliveries that this released (dependents now pending).
+    @discardableResult
+    func complete(_ completion: DeliveryCompletion, now: Int64) async throws -> Set<String>
+    /// Gives back every lease `owner` holds (graceful shutdown); returns how many.
+    @discardableResult
+    func releaseLeases(owner: String, now: Int64) async throws -> Int
+    /// Deletes idempotency entries past their retention; returns how many.
+    @discardableResult
+    func purgeExpiredKeys(now: Int64) async throws -> Int
+    /// Checks that the database answers.
+    func ping() async throws
+}

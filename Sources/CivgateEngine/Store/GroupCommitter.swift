@@ -1,0 +1,64 @@
+import GRDB
+
+/// Runs many small writes in one transaction: one fsync for a batch instead of one per request.
+///
+/// Writes queue up while a transaction is being written; the next transaction takes them all. Each write
+/// runs in its own savepoint, so one failing write does not undo the others, and each caller is
+/// answered only after the commit that holds its write is on disk.
+actor GroupCommitter {
+    private struct Job: Sendable {
+        /// Runs the write; returns the callback that answers the caller after commit.
+        let run: @Sendable (Database) -> @Sendable () -> Void
+        let fail: @Sendable (any Error) -> Void
+    }
+
+    private let pool: DatabasePool
+    private var queue: [Job] = []
+    private var draining = false
+    /// The most writes one transaction takes (keeps a transaction's latency bounded).
+    private let maxBatch = 512
+
+    init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    /// Runs `work` inside the next group transaction and returns its value once that is durable.
+    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            queue.append(
+                Job(
+                    run: { db in
+                        do {
+                            var value: T?
+                            try db.inSavepoint {
+                                value = try work(db)
+                                return .commit
+                            }
+                            let result = value!
+                            return { continuation.resume(returning: result) }
+                        } catch {
+                            return { continuation.resume(throwing: error) }
+                        }
+                    },
+                    fail: { continuation.resume(throwing: $0) }))
+            if !draining {
+                draining = true
+                Task { await drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !queue.isEmpty {
+            let batch = Array(queue.prefix(maxBatch))
+            queue.removeFirst(batch.count)
+            do {
+                let answers = try await pool.write { db in batch.map { $0.run(db) } }
+                for answer in answers { answer() }
+            } catch {
+                for job in batch { job.fail(error) }
+            }
+        }
+        draining = false
+    }
+}

@@ -1,0 +1,90 @@
+import GRDB
+
+/// The SQLite schema, as GRDB migrations (applied in order, each once).
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE records (
+                      id TEXT PRIMARY KEY,
+                      source_system TEXT NOT NULL,
+                      source_record_id TEXT NOT NULL,
+                      source_version INTEGER NOT NULL,
+                      event TEXT NOT NULL,
+                      authority_code TEXT NOT NULL,
+                      authority_system TEXT NOT NULL,
+                      registration_date TEXT,
+                      lane TEXT NOT NULL,
+                      document BLOB NOT NULL,
+                      originals BLOB,
+                      warnings BLOB NOT NULL,
+                      received_at INTEGER NOT NULL,
+                      UNIQUE (source_system, source_record_id, source_version)
+                    );
+                    CREATE TABLE idempotency_keys (
+                      key TEXT PRIMARY KEY,
+                      fingerprint TEXT NOT NULL,
+                      record_id TEXT NOT NULL REFERENCES records(id),
+                      status INTEGER NOT NULL,
+                      response BLOB NOT NULL,
+                      created_at INTEGER NOT NULL,
+                      expires_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+                    CREATE TABLE deliveries (
+                      id TEXT PRIMARY KEY,
+                      record_id TEXT NOT NULL REFERENCES records(id),
+                      destination TEXT NOT NULL,
+                      operation TEXT NOT NULL,
+                      step INTEGER NOT NULL,
+                      depends_on TEXT REFERENCES deliveries(id),
+                      lane TEXT NOT NULL,
+                      state TEXT NOT NULL,
+                      attempts INTEGER NOT NULL DEFAULT 0,
+                      next_attempt_at INTEGER NOT NULL,
+                      lease_owner TEXT,
+                      lease_expires_at INTEGER,
+                      outbound_key TEXT NOT NULL,
+                      result BLOB,
+                      last_error_code TEXT,
+                      last_error_detail TEXT,
+                      last_error_at INTEGER,
+                      missing_fields BLOB,
+                      confirmations BLOB,
+                      last_request BLOB,
+                      created_at INTEGER NOT NULL,
+                      updated_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX deliveries_due ON deliveries (destination, state, next_attempt_at);
+                    CREATE INDEX deliveries_record ON deliveries (record_id);
+                    CREATE INDEX deliveries_depends_on ON deliveries (depends_on);
+                    CREATE TABLE attempts (
+                      id INTEGER PRIMARY KEY,
+                      delivery_id TEXT NOT NULL REFERENCES deliveries(id),
+                      number INTEGER NOT NULL,
+                      started_at INTEGER NOT NULL,
+                      duration_ms INTEGER NOT NULL,
+                      http_status INTEGER,
+                      outcome TEXT NOT NULL,
+                      error_class TEXT,
+                      detail TEXT,
+                      request_digest TEXT,
+                      response_excerpt TEXT
+                    );
+                    CREATE INDEX attempts_delivery ON attempts (delivery_id);
+                    CREATE TABLE transitions (
+                      id INTEGER PRIMARY KEY,
+                      delivery_id TEXT NOT NULL REFERENCES deliveries(id),
+                      at INTEGER NOT NULL,
+                      from_state TEXT,
+                      to_state TEXT NOT NULL,
+                      cause TEXT NOT NULL
+                    );
+                    CREATE INDEX transitions_delivery ON transitions (delivery_id);
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func claim(destination: String, owner: String, limit: Int, now: Int64, leaseUntil: Int64) async throws
+        -> [ClaimedDelivery]
+    {
+        try await writing { db in
+            let due = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, state, lease_owner FROM deliveries
+                    WHERE destination = ?
+                      AND ((state IN ('pending', 'retrying') AND next_attempt_at <= ?)
+                           OR (state = 'in_flight' AND lease_expires_at <= ?))
+                    ORDER BY lane = 'backfill', next_attempt_at
+                    LIMIT ?
+                    """,
+                arguments: [destination, now, now, limit])
+            return try due.map { row in
+                let id: String = row["id"]
+                let previous = DeliveryState(rawValue: row["state"]) ?? .pending
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET state = 'in_flight', lease_owner = ?, lease_expires_at = ?,
+                          attempts = attempts + 1, updated_at = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [owner, leaseUntil, now, id])
+                let cause =
+                    previous == .inFlight
+                    ? "lease of \(row["lease_owner"] as String? ?? "?") expired; claimed by \(owner)"
+                    : "claimed by \(owner)"
+                try StoreQueries.insertTransition(db, deliveryID: id, from: previous, to: .inFlight, cause: cause, at: now)
+                return try Self.loadClaim(db, id: id)
+            }
+        }
+    }
+
+    private static func loadClaim(_ db: Database, id: String) throws -> ClaimedDelivery {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT d.record_id, d.destination, d.operation, d.attempts, d.outbound_key, d.confirmations,
+                  r.document, r.received_at
+                FROM deliveries d JOIN records r ON r.id = d.record_id WHERE d.id = ?
+                """,
+            arguments: [id])!
+        let recordID: String = row["record_id"]
+        var upstream: [String: [String: String]] = [:]
+        for result in try Row.fetchAll(
+            db, sql: "SELECT operation, result FROM deliveries WHERE record_id = ? AND state = 'succeeded'",
+            arguments: [recordID])
+        {
+            if let data: Data = result["result"] {
+                upstream[result["operation"]] = try JSONDecoder().decode([String: String].self, from: data)
+            }
+        }
+        let confirmations: Set<String> = try (row["confirmations"] as Data?).map {
+            try JSONDecoder().decode(Set<String>.self, from: $0)
+        } ?? []
+        return ClaimedDelivery(
+            id: id, recordID: recordID, destination: row["destination"], operation: row["operation"],
+            attempt: row["attempts"], outboundKey: row["outbound_key"], document: row["document"],
+            recordReceivedAt: row["received_at"], upstreamResults: upstream, confirmations: confirmations)
+    }
+
+    @discardableResult
+    public func complete(_ completion: DeliveryCompletion, now: Int64) async throws -> Set<String> {
+        try await writing { db in
+            let holder = try Row.fetchOne(
+                db, sql: "SELECT state, lease_owner FROM deliveries WHERE id = ?", arguments: [completion.deliveryID])
+            // A worker whose lease expired lost the delivery to another: its late answer is not applied.
+            guard let holder, holder["state"] == DeliveryState.inFlight.rawValue,
+                holder["lease_owner"] == completion.leaseOwner
+            else { return [] }
+            let attempt = completion.attempt
+            try db.execute(
+                sql: """
+                    INSERT INTO attempts (delivery_id, number, started_at, duration_ms, http_status, outcome, error_class,
+                      detail, request_digest, response_excerpt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    completion.deliveryID, attempt.number, attempt.startedAt, attempt.durationMs, attempt.httpStatus,
+                    attempt.outcome, attempt.errorClass, attempt.detail, attempt.requestDigest, attempt.responseExcerpt,
+                ])
+            let succeeded = completion.newState == .succeeded
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET state = ?, lease_owner = NULL, lease_expires_at = NULL,
+                      next_attempt_at = COALESCE(?, next_attempt_at), result = COALESCE(?, result),
+                      last_error_code = ?, last_error_detail = ?, last_error_at = ?, missing_fields = ?,
+                      last_request = COALESCE(?, last_request), updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    completion.newState.rawValue, completion.nextAttemptAt,
+                    try completion.result.map(StoreQueries.encode), succeeded ? nil : completion.errorCode,
+                    succeeded ? nil : completion.errorDetail, succeeded ? nil : now,
+                    try completion.missingFields.map(StoreQueries.encode), completion.requestBody, now,
+                    completion.deliveryID,
+                ])
+            try StoreQueries.insertTransition(
+                db, deliveryID: completion.deliveryID, from: .inFlight, to: completion.newState,
+                cause: completion.cause, at: now)
+            guard succeeded else { return [] }
+            return try Self.releaseDependents(db, of: completion.deliveryID, now: now)
+        }
+    }
+
+    /// Dependents waiting on a delivery that just succeeded become pending.
+    private static func releaseDependents(_ db: Database, of deliveryID: String, now: Int64) throws -> Set<String> {
+        let released = try Row.fetchAll(
+            db, sql: "SELECT id, destination FROM deliveries WHERE depends_on = ? AND state = 'waiting'",
+            arguments: [deliveryID])
+        var destinations: Set<String> = []
+        for row in released {
+            let id: String = row["id"]
+            try db.execute(
+                sql: "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                arguments: [now, now, id])
+            try StoreQueries.insertTransition(
+                db, deliveryID: id, from: .waiting, to: .pending, cause: "dependency \(deliveryID) succeeded", at: now)
+            destinations.insert(row["destination"])
+        }
+        return destinations
+    }
+
+    @discardableResult
+    public func releaseLeases(owner: String, now: Int64) async throws -> Int {
+        try await writing { db in
+            let held = try String.fetchAll(
+                db, sql: "SELECT id FROM deliveries WHERE state = 'in_flight' AND lease_owner = ?", arguments: [owner])
+            for id in held {
+                // The attempt never finished: it does not count, and the next one reuses the same key.
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL,
+                          state = CASE WHEN attempts - 1 > 0 THEN 'retrying' ELSE 'pending' END,
+                          next_attempt_at = ?, updated_at = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [now, now, id])
+                let state = try String.fetchOne(db, sql: "SELECT state FROM deliveries WHERE id = ?", arguments: [id])
+                try StoreQueries.insertTransition(
+                    db, deliveryID: id, from: .inFlight, to: DeliveryState(rawValue: state ?? "pending") ?? .pending,
+                    cause: "lease released by \(owner) at shutdown", at: now)
+            }
+            return held.count
+        }
+    }
+}

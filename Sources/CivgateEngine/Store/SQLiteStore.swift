@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode with `synchronous = FULL`, so a commit is on disk
+/// before anyone is told it happened. Zero set-up.
+public final class SQLiteStore: GatewayStore {
+    let pool: DatabasePool
+    let committer: GroupCommitter
+    /// The file's path.
+    public let path: String
+
+    /// Opens (and creates or migrates) `civgate.sqlite` in `directory`.
+    public init(directory: String, busyTimeout: Duration = .seconds(5)) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        path = (directory as NSString).appendingPathComponent("civgate.sqlite")
+        var configuration = Configuration()
+        let (seconds, attoseconds) = busyTimeout.components
+        configuration.busyMode = .timeout(Double(seconds) + Double(attoseconds) / 1e18)
+        configuration.prepareDatabase { db in
+            // FULL: WAL commits are fsync'd, so a 202 survives a power cut, not just a crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        configuration.maximumReaderCount = 8
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try SQLiteSchema.migrator.migrate(pool)
+        } catch {
+            throw StoreUnavailable(description: "cannot open the store at \(path): \(Self.describe(error))")
+        }
+        committer = GroupCommitter(pool: pool)
+    }
+
+    public func ping() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func storedResponse(forKey key: String, now: Int64) async throws -> StoredResponse? {
+        try await pool.read { db in try Self.storedResponse(db, key: key, now: now) }
+    }
+
+    public func recordView(id: String) async throws -> RecordView? {
+        try await pool.read { db in try StoreQueries.recordView(db, id: id) }
+    }
+
+    public func deliveryView(id: String) async throws -> DeliveryView? {
+        try await pool.read { db in try StoreQueries.deliveryView(db, id: id) }
+    }
+
+    @discardableResult
+    public func purgeExpiredKeys(now: Int64) async throws -> Int {
+        try await writing { db in
+            try db.execute(sql: "DELETE FROM idempotency_keys WHERE expires_at <= ?", arguments: [now])
+            return db.changesCount
+        }
+    }
+
+    /// Runs a write through the group committer, turning lock time-outs and full disks into
+    /// `StoreUnavailable`.
+    func writing<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await committer.write(work)
+        } catch let error as DatabaseError where Self.isUnavailable(error) {
+            throw StoreUnavailable(description: Self.describe(error))
+        }
+    }
+
+    static func storedResponse(_ db: Database, key: String, now: Int64) throws -> StoredResponse? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT status, response, fingerprint FROM idempotency_keys WHERE key = ? AND expires_at > ?",
+                arguments: [key, now])
+        else { return nil }
+        return StoredResponse(status: row["status"], body: row["response"], fingerprint: row["fingerprint"])
+    }
+
+    static func isUnavailable(_ error: DatabaseError) -> Bool {
+        [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN]
+            .contains(error.resultCode)
+    }
+
+    /// A description of a database error that never includes SQL arguments (they may be personal data).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return "SQLite error \(error.resultCode.rawValue): \(error.message ?? "unknown")"
+        }
+        return "\(type(of: error))"
+    }
+}

@@ -1,0 +1,35 @@
+public import Foundation
+import Crypto
+
+/// Identifiers: time-ordered ids for records and deliveries, stable outbound idempotency keys, digests.
+public enum Identifiers {
+    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+
+    /// A ULID-style id with a prefix: `rec_01JD…` (48-bit time in ms, 80 random bits, Crockford base32).
+    public static func make(prefix: String, now: Int64 = Timestamp.now()) -> String {
+        var value = (UInt128(UInt64(now) & 0xFFFF_FFFF_FFFF) << 80)
+        var generator = SystemRandomNumberGenerator()
+        value |= UInt128(generator.next() as UInt64) << 16 | UInt128(generator.next() as UInt16)
+        var characters = [UInt8](repeating: 0, count: 26)
+        for index in stride(from: 25, through: 0, by: -1) {
+            characters[index] = alphabet[Int(value & 31)]
+            value >>= 5
+        }
+        return prefix + "_" + String(decoding: characters, as: UTF8.self)
+    }
+
+    /// The outbound idempotency key of an operation: the same for every attempt and replay of
+    /// (record, version, destination, operation); `generation` > 0 only when an operator asks for a new key.
+    public static func outboundKey(
+        system: String, recordID: String, version: Int, destination: String, operation: String, generation: Int = 0
+    ) -> String {
+        var material = [system, recordID, String(version), destination, operation].joined(separator: "\u{1F}")
+        if generation > 0 { material += "\u{1F}\(generation)" }
+        return "cg1-" + String(sha256Hex(Data(material.utf8)).prefix(40))
+    }
+
+    /// SHA-256 of `data`, lower-case hex.
+    public static func sha256Hex(_ data: some DataProtocol) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `civgate` command: the gateway server, its operator commands and the mock national systems.
+@main
+struct Civgate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "civgate",
+        abstract: "Carries approved civil-status records to Vietnam's national systems, reliably.",
+        discussion: """
+            Exit codes: 0 success; 1 runtime failure (store, network); 64 usage error (bad option, \
+            unknown id); 78 configuration error.
+            """,
+        subcommands: [ServeCommand.self, MockCommand.self, MapCommand.self])
+}

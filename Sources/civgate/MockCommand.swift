@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import PopulationMock
+import ServiceLifecycle
+
+/// `civgate mock NAME`: runs a mock national system.
+struct MockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock",
+        abstract: "Run a mock national system for contract tests and development.",
+        subcommands: [PopulationMockCommand.self])
+}
+
+/// `civgate mock population`.
+struct PopulationMockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "population",
+        abstract: "Mock of the National Population Database: validates against the XSD and assigns PINs.",
+        discussion: """
+            Prints "mock population listening on http://HOST:PORT" once ready. GET /_mock/requests lists \
+            what it received; GET /_mock/effects counts effects per idempotency key.
+
+            Example:
+              civgate mock population --port 9101
+            """)
+
+    @Option(help: "Port to listen on (0 picks a free port).")
+    var port = 9101
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Seed of the PIN generator (same seed, same PINs).")
+    var seed: UInt64 = 1
+
+    func run() async throws {
+        let logger = LogSetup.logger("mock-population")
+        let app = try PopulationMock.buildApplication(
+            host: host, port: port, seed: seed, logger: logger,
+            onServerRunning: { host, port in Output.line("mock population listening on http://\(host):\(port)") })
+        let group = ServiceGroup(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+        try await group.run()
+    }
+}

@@ -1,0 +1,131 @@
+import CivgateModel
+
+/// Builds the `assign-pin` request (YeuCauCapSoDinhDanh) for a registered birth.
+///
+/// Optional fields the book lacks are left out, never sent blank; fields the Population Database needs
+/// to number a citizen (name, determined sex, birth date, a known registering commune) are required.
+struct AssignPinMessage {
+    static let namespace = "http://www.mic.gov.vn/dancu/1.0"
+
+    let communes: CommuneTable
+
+    func build(_ job: DeliveryJob) -> PreparedRequest {
+        let record = job.record
+        guard let childIndex = record.subjects.firstIndex(where: { $0.role == "child" }) else {
+            return .needsData(fields: ["subjects[child]"], detail: "a birth record needs a child subject")
+        }
+        let child = record.subjects[childIndex]
+        let childPath = "subjects[\(childIndex)]"
+        var missing: [String] = []
+        if child.name == nil { missing.append("\(childPath).name") }
+        if child.sex == nil || child.sex == .unknown { missing.append("\(childPath).sex") }
+        if child.birthDate?.year == nil { missing.append("\(childPath).birthDate") }
+        let authority = record.registration.authority
+        let commune = communes.lookup(code: authority.code, system: authority.codeSystem)
+        if commune == nil { missing.append("registration.authority.code") }
+        guard missing.isEmpty, let name = child.name, let sex = child.sex, let birthDate = child.birthDate,
+            let commune
+        else {
+            return .needsData(
+                fields: missing,
+                detail: "the Population Database needs a named child of determined sex with a birth date, registered at a commune in its code table")
+        }
+
+        var xml = XMLWriter(prefix: "dc")
+        xml.root("YeuCauCapSoDinhDanh", namespace: Self.namespace, [("PhienBan", "1.0")])
+        xml.leaf("MaYeuCau", job.outboundKey)
+        if job.confirmations.contains(Confirmation.multipleBirth) { xml.leaf("XacNhanSinhDoi", "true") }
+        xml.open("DangKyKhaiSinh")
+        xml.open("CoQuanDangKy")
+        xml.leaf("MaDonViHanhChinh", authority.code, [("HeThongMa", authority.codeSystem)])
+        xml.leaf("MaTinh", commune.provinceCode)
+        xml.leaf("Ten", authority.name)
+        xml.close("CoQuanDangKy")
+        xml.leaf("SoQuyen", record.registration.book)
+        xml.leaf("SoDangKy", record.registration.number)
+        xml.leaf("NgayDangKy", record.registration.date)
+        xml.leaf("LoaiDangKy", record.registration.kind)
+        xml.leaf(
+            "MaHoSoNguon", record.source.recordId,
+            [("HeThong", record.source.system), ("PhienBan", String(record.source.version))])
+        xml.close("DangKyKhaiSinh")
+
+        xml.open("CongDan")
+        xml.leaf("SoDinhDanh", child.pin)
+        writeName(name, into: &xml)
+        xml.leaf("GioiTinh", PopulationCodes.sex(sex))
+        writeEthnicity(child.ethnicity, into: &xml)
+        xml.leaf("QuocTich", child.nationality?.code)
+        xml.open("NgayThangNamSinh")
+        switch birthDate {
+        case .day: xml.leaf("NgayThangNam", birthDate.isoValue)
+        case .month: xml.leaf("ThangNam", birthDate.isoValue)
+        default: xml.leaf("Nam", birthDate.year.map { String($0) })
+        }
+        xml.close("NgayThangNamSinh")
+        writePlace("NoiSinh", child.placeOfBirth, into: &xml)
+        writePlace("QueQuan", child.hometown, into: &xml)
+        let eventYear = birthDate.year
+        for (role, element) in [("mother", "Me"), ("father", "Cha")] {
+            if let parent = record.subject(role), let parentName = parent.name {
+                writeParent(element, parent, name: parentName, eventYear: eventYear, into: &xml)
+            }
+        }
+        xml.close("CongDan")
+        xml.close("YeuCauCapSoDinhDanh")
+        return .send(
+            OutboundRequest(
+                method: "POST", path: PopulationAdapter.assignPinPath, contentType: "application/xml; charset=utf-8",
+                headers: ["Idempotency-Key": job.outboundKey], body: Array(xml.output.utf8)))
+    }
+
+    private func writeName(_ name: PersonName, into xml: inout XMLWriter) {
+        xml.open("HoVaTen")
+        xml.leaf("Ho", name.family)
+        xml.leaf("ChuDem", name.middle)
+        xml.leaf("Ten", name.given)
+        xml.leaf("DayDu", name.full)
+        xml.close("HoVaTen")
+    }
+
+    private func writeEthnicity(_ ethnicity: CodedValue?, into xml: inout XMLWriter) {
+        guard let ethnicity else { return }
+        let outbound = EthnicityTable.outbound(code: ethnicity.code, system: ethnicity.codeSystem)
+        xml.leaf("DanToc", outbound.code, [("HeThongMa", outbound.system)])
+    }
+
+    private func writePlace(_ element: String, _ place: Place?, into xml: inout XMLWriter) {
+        guard let place, place.facility != nil || place.unit != nil || place.text != nil else { return }
+        xml.open(element)
+        if let facility = place.facility, let facilityName = facility.name {
+            xml.leaf("CoSoYTe", facilityName, facility.code.map { [("Ma", $0)] } ?? [])
+        }
+        if let unit = place.unit { xml.leaf("MaDonViHanhChinh", unit.code, [("HeThongMa", unit.codeSystem)]) }
+        xml.leaf("ChiTiet", place.text)
+        xml.close(element)
+    }
+
+    private func writeParent(
+        _ element: String, _ parent: Subject, name: PersonName, eventYear: Int?, into xml: inout XMLWriter
+    ) {
+        xml.open(element)
+        xml.leaf("SoDinhDanh", parent.pin)
+        writeName(name, into: &xml)
+        if let range = parent.birthDate?.birthYearRange(eventYear: eventYear) {
+            xml.open("NamSinh")
+            if range.count == 1 {
+                xml.leaf("Nam", String(range.lowerBound))
+            } else {
+                xml.open("KhoangNam")
+                xml.leaf("Tu", String(range.lowerBound))
+                xml.leaf("Den", String(range.upperBound))
+                xml.close("KhoangNam")
+            }
+            xml.close("NamSinh")
+        }
+        writeEthnicity(parent.ethnicity, into: &xml)
+        xml.leaf("QuocTich", parent.nationality?.code)
+        writePlace("NoiCuTru", parent.residence, into: &xml)
+        xml.close(element)
+    }
+}
