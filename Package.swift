@@ -96,6 +96,11 @@ let package = Package(
             dependencies: [
                 "CivgateEngine", "PopulationAdapter", "PopulationMock", "CivgateXML", "CivgateContracts",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             exclude: ["Golden", "Fixtures"],
             swiftSettings: strict

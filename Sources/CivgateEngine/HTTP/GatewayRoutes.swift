@@ -51,10 +51,17 @@ struct GatewayRoutes: Sendable {
         case .stored(let status, let body, let replayed):
             var headers: HTTPFields = [.contentType: "application/json"]
             if replayed { headers[Self.replayed] = "true" }
+            if let id = Self.recordID(in: body) { headers[.location] = "/v1/records/\(id)" }
             return Response(
                 status: HTTPResponse.Status(code: status), headers: headers,
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         }
+    }
+
+    /// The `id` of a stored record response (replays carry only the stored bytes).
+    static func recordID(in body: Data) -> String? {
+        struct Identified: Decodable { var id: String }
+        return try? JSONDecoder().decode(Identified.self, from: body).id
     }
 
     static func isJSON(_ contentType: String) -> Bool {

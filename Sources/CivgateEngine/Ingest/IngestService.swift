@@ -33,14 +33,16 @@ public final class IngestService: Sendable {
         self.logger = logger
     }
 
-    /// Handles one `POST /v1/records` body under an idempotency key.
-    public func submit(key: String?, body: Data) async -> Answer {
-        guard let key else {
+    /// Handles one `POST /v1/records` body under an idempotency key. The key may come in the draft's
+    /// structured-header form (a quoted string) or bare.
+    public func submit(key rawKey: String?, body: Data, lane: Lane = .live) async -> Answer {
+        guard let rawKey else {
             return .problem(
                 Problem(
                     status: 400, code: "idempotency-key-missing", title: "Idempotency-Key missing",
                     detail: "POST /v1/records needs an Idempotency-Key header, unique per record submission"))
         }
+        let key = Self.unquoted(rawKey)
         guard Self.isValidKey(key) else {
             return .problem(
                 Problem(
@@ -67,12 +69,14 @@ public final class IngestService: Sendable {
         case .failure(let rejection):
             return .problem(Self.problem(for: rejection))
         case .success(let accepted):
-            return await write(accepted, key: key, fingerprint: fingerprint, now: now)
+            return await write(accepted, key: key, fingerprint: fingerprint, lane: lane, now: now)
         }
     }
 
-    private func write(_ accepted: RecordIntake.Accepted, key: String?, fingerprint: String, now: Int64) async -> Answer {
-        let record = plan(accepted, now: now)
+    private func write(
+        _ accepted: RecordIntake.Accepted, key: String?, fingerprint: String, lane: Lane, now: Int64
+    ) async -> Answer {
+        let record = plan(accepted, lane: lane, now: now)
         let write = IngestWrite(
             record: record, idempotencyKey: key, fingerprint: fingerprint, keyExpiresAt: now + retentionMilliseconds)
         do {
@@ -106,7 +110,7 @@ public final class IngestService: Sendable {
     }
 
     /// The record to store with one delivery per route step.
-    func plan(_ accepted: RecordIntake.Accepted, now: Int64) -> NewRecord {
+    func plan(_ accepted: RecordIntake.Accepted, lane: Lane, now: Int64) -> NewRecord {
         let record = accepted.record
         let recordID = Identifiers.make(prefix: "rec", now: now)
         var deliveries: [PlannedDelivery] = []
@@ -120,7 +124,6 @@ public final class IngestService: Sendable {
                         system: record.source.system, recordID: record.source.recordId, version: record.source.version,
                         destination: route.destination, operation: route.operation)))
         }
-        let digitized = record.quality?.digitized == true || record.registration.kind == "historical"
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return NewRecord(
@@ -128,7 +131,7 @@ public final class IngestService: Sendable {
             source: RecordView.Source(system: record.source.system, recordId: record.source.recordId, version: record.source.version),
             event: record.event.rawValue, authorityCode: record.registration.authority.code,
             authoritySystem: record.registration.authority.codeSystem, registrationDate: record.registration.date,
-            lane: digitized ? .backfill : .live, document: accepted.canonicalBytes,
+            lane: lane, document: accepted.canonicalBytes,
             originals: accepted.normalizations.isEmpty ? nil : try? encoder.encode(accepted.normalizations),
             warnings: accepted.warnings.map { WarningView(code: $0.code, path: $0.path, detail: $0.detail) },
             receivedAt: now, deliveries: deliveries)
@@ -148,6 +151,12 @@ public final class IngestService: Sendable {
                 status: 422, code: "record-invalid", title: "Record invalid",
                 detail: "the record breaks the inbound contract in \(violations.count) place(s)", errors: violations)
         }
+    }
+
+    static func unquoted(_ key: String) -> String {
+        let trimmed = key.trimmingCharacters(in: .whitespaces)
+        guard trimmed.count >= 2, trimmed.hasPrefix("\""), trimmed.hasSuffix("\"") else { return trimmed }
+        return String(trimmed.dropFirst().dropLast())
     }
 
     static func isValidKey(_ key: String) -> Bool {

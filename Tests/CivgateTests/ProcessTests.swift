@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// The real `civgate` binary: serve with the example config and its embedded mock, graceful stop,
+/// the standalone mock, and clear failures.
+@Suite("civgate process")
+struct ProcessTests {
+    @Test("serve with the example config delivers a record, answers health checks and exits 0 on SIGTERM")
+    func serveAndStop() async throws {
+        let data = TestPaths.temporaryDirectory()
+        let server = try RunningProcess(["serve", "--config", "config/civgate.yaml", "--port", "0", "--data-dir", data.path])
+        let mockURL = try await server.listeningURL("mock population listening on")
+        let url = try await server.listeningURL("civgate listening on")
+        #expect(try await TestHTTP.get(url + "/healthz").status == 200)
+        let ready = try await TestHTTP.get(url + "/readyz")
+        #expect(ready.status == 200)
+        #expect(ready.json["status"] as? String == "ready")
+
+        let body = try Data(contentsOf: TestPaths.samples.appendingPathComponent("KS-2026-000000003.json"))
+        let accepted = try await TestHTTP.postRecord(url, body, key: "process-1")
+        #expect(accepted.status == 202)
+        let id = try #require(accepted.json["id"] as? String)
+        try await waitUntil("the record succeeded") {
+            try await TestHTTP.get(url + "/v1/records/\(id)").json["state"] as? String == "succeeded"
+        }
+        let requests = try await TestHTTP.get(mockURL + "/_mock/requests")
+        #expect((try JSONSerialization.jsonObject(with: requests.body) as? [Any])?.count == 1)
+
+        server.signal(SIGTERM)
+        #expect(try await server.exitStatus() == 0)
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("civgate.sqlite").path))
+    }
+
+    @Test("the population mock runs on its own and stops on SIGTERM")
+    func standaloneMock() async throws {
+        let mock = try RunningProcess(["mock", "population", "--port", "0"])
+        let url = try await mock.listeningURL("mock population listening on")
+        let listing = try await TestHTTP.get(url + "/_mock/requests")
+        #expect(listing.status == 200)
+        #expect(listing.text == "[]")
+        mock.signal(SIGTERM)
+        #expect(try await mock.exitStatus() == 0)
+    }
+
+    @Test("a missing configuration file is one line on stderr and exit code 78")
+    func missingConfig() async throws {
+        let server = try RunningProcess(["serve", "--config", "/nonexistent/civgate.yaml"])
+        #expect(try await server.exitStatus() == 78)
+        let message = server.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(message.hasPrefix("civgate: cannot read /nonexistent/civgate.yaml"))
+        #expect(!message.contains("\n"))
+    }
+
+    @Test("map prints the message for a record without storing or sending; bad input exits non-zero")
+    func mapCommand() async throws {
+        let sample = TestPaths.samples.appendingPathComponent("KS-2026-000000003.json").path
+        let mapped = try RunningProcess(["map", sample, "--destination", "population"])
+        #expect(try await mapped.exitStatus() == 0)
+        #expect(mapped.stdout.contains("<dc:YeuCauCapSoDinhDanh"))
+        let unknown = try RunningProcess(["map", sample, "--destination", "nowhere"])
+        #expect(try await unknown.exitStatus() == 64)
+        #expect(unknown.stderr.contains("unknown destination 'nowhere'"))
+    }
+}

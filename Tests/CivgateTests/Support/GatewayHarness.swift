@@ -1,0 +1,93 @@
+import CivgateContracts
+import CivgateEngine
+import CivgateModel
+import Foundation
+import GRDB
+import Logging
+import PopulationAdapter
+import PopulationMock
+import ServiceLifecycle
+import Synchronization
+
+/// A real gateway and a real population mock in this process, on free loopback ports, with a real
+/// SQLite file in a fresh folder. Nothing inside is replaced.
+struct RunningGateway: Sendable {
+    let baseURL: String
+    let mockURL: String?
+    let dataDirectory: URL
+    let store: SQLiteStore
+
+    /// A second connection to the same SQLite file, for counting what was written.
+    func count(_ table: String, where condition: String = "1") throws -> Int {
+        let queue = try DatabaseQueue(path: store.path)
+        return try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(condition)") ?? 0 }
+    }
+}
+
+enum GatewayHarness {
+    /// Runs `body` against a started gateway (and mock, unless `destinationURL` is given), then stops both.
+    static func withGateway<T: Sendable>(
+        destinationURL: String? = nil,
+        configure: (inout GatewayConfiguration) -> Void = { _ in },
+        _ body: (RunningGateway) async throws -> T
+    ) async throws -> T {
+        var configuration = GatewayConfiguration()
+        configuration.server.port = 0
+        configuration.destinations["population"] = DestinationConfiguration()
+        configuration.dispatcher.pollInterval = .millis(50)
+        configuration.store.busyTimeout = .seconds(20)
+        configure(&configuration)
+        let directory = TestPaths.temporaryDirectory()
+        configuration.store.dataDir = directory.path
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+
+        let store = try SQLiteStore(directory: directory.path, busyTimeout: configuration.store.busyTimeout.duration)
+        let endpoints = DestinationDirectory(urls: destinationURL.map { ["population": $0] } ?? [:])
+        let dispatcher = try Dispatcher(
+            store: store, configuration: configuration, adapters: [PopulationAdapter()], directory: endpoints,
+            logger: logger)
+        let intake = RecordIntake(
+            validator: try SchemaValidator(schema: try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))))
+        let ingest = IngestService(
+            store: store, intake: intake, configuration: configuration, logger: logger,
+            onAccepted: { dispatcher.wake($0) })
+        let (ports, portSink) = AsyncStream.makeStream(of: (String, String).self)
+        var services: [any Service] = []
+        if destinationURL == nil {
+            services.append(
+                try PopulationMock.buildApplication(
+                    host: "127.0.0.1", port: 0, logger: logger,
+                    onServerRunning: { host, port in
+                        await endpoints.set("population", url: "http://\(host):\(port)")
+                        portSink.yield(("mock", "http://\(host):\(port)"))
+                    }))
+        }
+        services.append(dispatcher)
+        services.append(
+            buildGatewayApplication(
+                configuration: configuration, store: store, ingest: ingest,
+                readiness: { ReadinessReport(checks: ["dispatcher": .init(status: dispatcher.isRunning ? "ok" : "stopped")]) },
+                logger: logger,
+                onServerRunning: { host, port in portSink.yield(("gateway", "http://\(host):\(port)")) }))
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        let running = Task { try await group.run() }
+        var urls: [String: String] = [:]
+        for await (name, url) in ports {
+            urls[name] = url
+            if urls["gateway"] != nil && (destinationURL != nil || urls["mock"] != nil) { break }
+        }
+        let gateway = RunningGateway(
+            baseURL: urls["gateway"]!, mockURL: urls["mock"], dataDirectory: directory, store: store)
+        do {
+            let result = try await body(gateway)
+            await group.triggerGracefulShutdown()
+            try await running.value
+            return result
+        } catch {
+            await group.triggerGracefulShutdown()
+            _ = try? await running.value
+            throw error
+        }
+    }
+}
