@@ -41,7 +41,7 @@ let package = Package(
             path: "contracts",
             exclude: ["README.md"],
             sources: ["ContractFiles.swift"],
-            resources: [.copy("records"), .copy("api"), .copy("population")],
+            resources: [.copy("records"), .copy("api"), .copy("population"), .copy("insurance")],
             swiftSettings: strict
         ),
         // Domain model, normalisation, validation and the adapter protocol: what adapters may see.
@@ -72,9 +72,40 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "InsuranceAdapter",
+            dependencies: ["CivgateModel"],
+            path: "adapters/insurance",
+            exclude: ["README.md"],
+            swiftSettings: strict
+        ),
+        // Fault injection shared by the mocks: error rates, latency, black holes, resets, lost replies.
+        .target(
+            name: "MockFaults",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "mocks/faults",
+            exclude: ["README.md"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "InsuranceMock",
+            dependencies: [
+                "CivgateModel", "CivgateContracts", "MockFaults",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "mocks/insurance",
+            exclude: ["README.md"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "PopulationMock",
             dependencies: [
-                "CivgateModel", "CivgateXML", "CivgateContracts",
+                "CivgateModel", "CivgateXML", "CivgateContracts", "MockFaults",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "civgate",
             dependencies: [
-                "CivgateEngine", "PopulationAdapter", "PopulationMock",
+                "CivgateEngine", "PopulationAdapter", "PopulationMock", "InsuranceAdapter", "InsuranceMock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -94,7 +125,8 @@ let package = Package(
         .testTarget(
             name: "CivgateTests",
             dependencies: [
-                "CivgateEngine", "PopulationAdapter", "PopulationMock", "CivgateXML", "CivgateContracts",
+                "CivgateEngine", "PopulationAdapter", "PopulationMock", "InsuranceAdapter", "InsuranceMock", "MockFaults",
+                "CivgateXML", "CivgateContracts",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -95,3 +95,9 @@ public enum DeliveryOutcome: Sendable, Hashable {
     /// The destination refused it for good: dead letter.
     case permanent(code: String, detail: String)
 }
+
+/// Operator confirmations recorded on a delivery and handed to its adapter.
+public enum Confirmation {
+    /// An operator confirmed twins/triplets: identical details are a multiple birth, not a duplicate.
+    public static let multipleBirth = "multiple-birth-confirmed"
+}

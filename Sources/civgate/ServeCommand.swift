@@ -121,6 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
                     checks["dispatcher"] = .init(status: dispatcher.isRunning ? "ok" : "stopped")
                     return ReadinessReport(checks: checks)
                 },
+                onRequeued: { dispatcher.wakeAll() },
                 logger: logger,
                 onServerRunning: { host, port in Output.line("civgate listening on http://\(host):\(port)") }))
         let group = ServiceGroup(

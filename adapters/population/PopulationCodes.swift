@@ -22,9 +22,3 @@ public enum PopulationCodes {
         }
     }
 }
-
-/// Operator confirmations the population adapter understands.
-public enum Confirmation {
-    /// An operator confirmed twins/triplets: identical details are a multiple birth, not a duplicate.
-    public static let multipleBirth = "multiple-birth-confirmed"
-}

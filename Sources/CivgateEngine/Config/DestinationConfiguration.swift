@@ -4,19 +4,22 @@
 /// - `workers` (`4`): deliveries in flight at once to this destination.
 /// - `connectTimeout` (`5s`), `requestTimeout` (`30s`): per attempt.
 /// - `retry`: see ``RetryPolicy``.
+/// - `settings`: adapter-specific string settings (e.g. the insurance adapter's per-province default
+///   initial-care facility, `defaultFacility.001: "01001"`); each adapter documents its keys.
 public struct DestinationConfiguration: Sendable, Codable {
     public var url: String?
     public var workers = 4
     public var connectTimeout = ConfigDuration.seconds(5)
     public var requestTimeout = ConfigDuration.seconds(30)
     public var retry = RetryPolicy()
+    public var settings: [String: String] = [:]
 
     public init(url: String? = nil) {
         self.url = url
     }
 
     private enum CodingKeys: String, CodingKey {
-        case url, workers, connectTimeout, requestTimeout, retry
+        case url, workers, connectTimeout, requestTimeout, retry, settings
     }
 
     public init(from decoder: any Decoder) throws {
@@ -27,5 +30,6 @@ public struct DestinationConfiguration: Sendable, Codable {
         connectTimeout = try container.value(.connectTimeout, or: defaults.connectTimeout)
         requestTimeout = try container.value(.requestTimeout, or: defaults.requestTimeout)
         retry = try container.value(.retry, or: defaults.retry)
+        settings = try container.value(.settings, or: defaults.settings)
     }
 }

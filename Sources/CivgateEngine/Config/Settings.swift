@@ -104,15 +104,32 @@ public struct MockSettings: Sendable, Codable {
 }
 
 /// One step of a route: which destination, which operation, and the step it waits for.
+///
+/// Record paths (`subjects[child].pin`, `changes.sex`) select a subject by role in brackets.
 public struct RouteStep: Sendable, Codable, Hashable {
     public var destination: String
     public var operation: String
     /// The operation of an earlier step whose result this one needs (the card needs the PIN).
     public var dependsOn: String?
+    /// A record path that, when present, makes the dependency unnecessary (a historical record that
+    /// already carries the child's PIN does not wait for `assign-pin`).
+    public var unlessPresent: String?
+    /// Record paths of which at least one must be present for this step to exist (insurance is told of a
+    /// correction only when the PIN, sex or birth date changed).
+    public var when: [String]?
+    /// The operation to perform instead when an earlier version of the record already completed this
+    /// step (a newer version of a delivered birth goes as an update); absent: the step is skipped.
+    public var onNewVersion: String?
 
-    public init(destination: String, operation: String, dependsOn: String? = nil) {
+    public init(
+        destination: String, operation: String, dependsOn: String? = nil, unlessPresent: String? = nil,
+        when: [String]? = nil, onNewVersion: String? = nil
+    ) {
         self.destination = destination
         self.operation = operation
         self.dependsOn = dependsOn
+        self.unlessPresent = unlessPresent
+        self.when = when
+        self.onNewVersion = onNewVersion
     }
 }

@@ -101,9 +101,9 @@ struct DeliveryProcessor: Sendable {
             attempt.detail = detail
             completion.errorCode = code
             completion.errorDetail = detail
-            if policy.allowsAnotherAttempt(after: claimed.attempt, ageMilliseconds: now - claimed.recordReceivedAt) {
+            if policy.allowsAnotherAttempt(after: claimed.attemptInBudget, ageMilliseconds: now - claimed.budgetSince) {
                 completion.newState = .retrying
-                completion.nextAttemptAt = now + policy.delay(afterAttempt: claimed.attempt, retryAfter: after)
+                completion.nextAttemptAt = now + policy.delay(afterAttempt: claimed.attemptInBudget, retryAfter: after)
                 completion.cause = "attempt \(claimed.attempt) failed (\(code)); retry scheduled"
             } else {
                 completion.newState = .dead

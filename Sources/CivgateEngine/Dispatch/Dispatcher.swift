@@ -51,6 +51,11 @@ public final class Dispatcher: Service, Sendable {
     /// Whether the worker loops are running (for `/readyz`).
     public var isRunning: Bool { running.load(ordering: .relaxed) }
 
+    /// Tells every idle worker to look for work (after an operator action).
+    public func wakeAll() {
+        for wakeup in wakeups.values { wakeup.signal() }
+    }
+
     /// Tells idle workers of these destinations that work is due now.
     public func wake(_ destinations: Set<String>) {
         for destination in destinations { wakeups[destination]?.signal() }

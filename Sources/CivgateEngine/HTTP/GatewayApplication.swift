@@ -9,13 +9,15 @@ public func buildGatewayApplication(
     store: any GatewayStore,
     ingest: IngestService,
     readiness: @escaping @Sendable () async -> ReadinessReport,
+    onRequeued: @escaping @Sendable () -> Void = {},
     logger: Logger,
     onServerRunning: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
 ) -> some ApplicationProtocol {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     GatewayRoutes(
-        store: store, ingest: ingest, maxBodyBytes: configuration.server.maxBodyBytes, readiness: readiness
+        store: store, ingest: ingest, maxBodyBytes: configuration.server.maxBodyBytes, readiness: readiness,
+        onRequeued: { _ in onRequeued() }
     ).register(on: router)
     let host = configuration.server.host
     return Application(

@@ -1,3 +1,4 @@
+import CivgateModel
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -11,6 +12,8 @@ struct GatewayRoutes: Sendable {
     let ingest: IngestService
     let maxBodyBytes: Int
     let readiness: @Sendable () async -> ReadinessReport
+    /// Told when an operator action queued a delivery again (wakes its workers).
+    let onRequeued: @Sendable (DeliveryState) -> Void
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/records") { request, _ in try await postRecord(request) }
@@ -23,6 +26,9 @@ struct GatewayRoutes: Sendable {
             let id = try context.parameters.require("id")
             guard let view = try await store.deliveryView(id: id) else { throw Problem.notFound("delivery") }
             return try json(view)
+        }
+        router.post("/v1/deliveries/{id}/resolve") { request, context in
+            try await resolve(request, id: try context.parameters.require("id"))
         }
         router.get("/healthz") { _, _ in try json(["status": "ok"]) }
         router.get("/readyz") { _, _ in
@@ -62,6 +68,43 @@ struct GatewayRoutes: Sendable {
     static func recordID(in body: Data) -> String? {
         struct Identified: Decodable { var id: String }
         return try? JSONDecoder().decode(Identified.self, from: body).id
+    }
+
+    /// `POST /v1/deliveries/{id}/resolve`: confirm a multiple birth, or retry, with a reason.
+    private func resolve(_ request: Request, id: String) async throws -> Response {
+        struct Resolution: Decodable {
+            var action: String
+            var reason: String
+            var actor: String
+        }
+        let buffer = try await request.body.collect(upTo: 16 * 1024)
+        guard let resolution = try? JSONDecoder().decode(Resolution.self, from: Data(buffer: buffer)),
+            ["confirm-multiple-birth", "retry"].contains(resolution.action),
+            (3...500).contains(resolution.reason.count), !resolution.actor.isEmpty
+        else {
+            throw Problem(
+                status: 422, code: "invalid-request", title: "Invalid resolution",
+                detail: "send {action: confirm-multiple-birth|retry, reason: 3–500 characters, actor}")
+        }
+        let now = Timestamp.now()
+        let outcome: OperatorOutcome
+        if resolution.action == "retry" {
+            outcome = try await store.replay(ids: [id], newKey: false, actor: resolution.actor, reason: resolution.reason, now: now)[0]
+        } else {
+            outcome = try await store.resolve(
+                id: id, confirmation: Confirmation.multipleBirth, actor: resolution.actor, reason: resolution.reason, now: now)
+        }
+        switch outcome.result {
+        case "not-found": throw Problem.notFound("delivery")
+        case "skipped":
+            throw Problem(
+                status: 409, code: "invalid-state", title: "Not resolvable",
+                detail: "the delivery is \(outcome.from?.rawValue ?? "?"): \(outcome.detail ?? "")")
+        default:
+            if let to = outcome.to { onRequeued(to) }
+            guard let view = try await store.deliveryView(id: id) else { throw Problem.notFound("delivery") }
+            return try json(view)
+        }
     }
 
     static func isJSON(_ contentType: String) -> Bool {

@@ -77,8 +77,10 @@ public final class IngestService: Sendable {
         _ accepted: RecordIntake.Accepted, key: String?, fingerprint: String, lane: Lane, now: Int64
     ) async -> Answer {
         let record = plan(accepted, lane: lane, now: now)
+        let steps = routes[accepted.record.event.rawValue] ?? []
         let write = IngestWrite(
-            record: record, idempotencyKey: key, fingerprint: fingerprint, keyExpiresAt: now + retentionMilliseconds)
+            record: record, plan: { prior in Self.deliveries(for: accepted, steps: steps, prior: prior, now: now) },
+            idempotencyKey: key, fingerprint: fingerprint, keyExpiresAt: now + retentionMilliseconds)
         do {
             switch try await store.ingest(write) {
             case .created(let view, let body):
@@ -109,21 +111,10 @@ public final class IngestService: Sendable {
         return .stored(status: stored.status, body: stored.body, replayed: true)
     }
 
-    /// The record to store with one delivery per route step.
+    /// The record to store; its deliveries are planned inside the write, knowing earlier versions.
     func plan(_ accepted: RecordIntake.Accepted, lane: Lane, now: Int64) -> NewRecord {
         let record = accepted.record
         let recordID = Identifiers.make(prefix: "rec", now: now)
-        var deliveries: [PlannedDelivery] = []
-        for (step, route) in (routes[record.event.rawValue] ?? []).enumerated() {
-            let dependency = route.dependsOn.flatMap { operation in deliveries.first { $0.operation == operation }?.id }
-            deliveries.append(
-                PlannedDelivery(
-                    id: Identifiers.make(prefix: "dlv", now: now), destination: route.destination,
-                    operation: route.operation, step: step + 1, dependsOn: dependency,
-                    outboundKey: Identifiers.outboundKey(
-                        system: record.source.system, recordID: record.source.recordId, version: record.source.version,
-                        destination: route.destination, operation: route.operation)))
-        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return NewRecord(
@@ -134,7 +125,42 @@ public final class IngestService: Sendable {
             lane: lane, document: accepted.canonicalBytes,
             originals: accepted.normalizations.isEmpty ? nil : try? encoder.encode(accepted.normalizations),
             warnings: accepted.warnings.map { WarningView(code: $0.code, path: $0.path, detail: $0.detail) },
-            receivedAt: now, deliveries: deliveries)
+            receivedAt: now, personKeys: PersonKeys.of(record),
+            orderKey: PersonKeys.orderKey(registrationDate: record.registration.date, receivedAt: now, recordID: recordID))
+    }
+
+    /// One delivery per route step that applies, given what earlier versions already delivered.
+    static func deliveries(
+        for accepted: RecordIntake.Accepted, steps: [RouteStep], prior: PriorVersions, now: Int64
+    ) -> [PlannedDelivery] {
+        let record = accepted.record
+        var planned: [String: PlannedDelivery] = [:]
+        var ordered: [PlannedDelivery] = []
+        for (index, step) in steps.enumerated() {
+            if let conditions = step.when, !conditions.contains(where: { RecordPath.isPresent($0, in: accepted.document) }) {
+                continue
+            }
+            var operation = step.operation
+            if prior.didSucceed(destination: step.destination, operation: step.operation) {
+                guard let update = step.onNewVersion else { continue }
+                operation = update
+            }
+            var dependency: String?
+            if let needed = step.dependsOn,
+                step.unlessPresent.map({ !RecordPath.isPresent($0, in: accepted.document) }) ?? true
+            {
+                dependency = planned[needed]?.id
+            }
+            let delivery = PlannedDelivery(
+                id: Identifiers.make(prefix: "dlv", now: now), destination: step.destination, operation: operation,
+                step: index + 1, dependsOn: dependency,
+                outboundKey: Identifiers.outboundKey(
+                    system: record.source.system, recordID: record.source.recordId, version: record.source.version,
+                    destination: step.destination, operation: operation))
+            planned[step.operation] = delivery
+            ordered.append(delivery)
+        }
+        return ordered
     }
 
     static func problem(for rejection: RecordIntake.Rejection) -> Problem {

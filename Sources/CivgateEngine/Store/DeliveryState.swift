@@ -17,6 +17,10 @@ public enum DeliveryState: String, Sendable, Codable, CaseIterable, Hashable {
     public static let claimable: [DeliveryState] = [.pending, .retrying]
     /// States an operator may put back in the queue.
     public static let replayable: [DeliveryState] = [.dead, .review, .needsData]
+    /// States a newer version of the record replaces (not started, or failed).
+    public static let supersedable: [DeliveryState] = [.pending, .retrying, .waiting, .review, .needsData, .dead]
+    /// States an operator may discard.
+    public static let discardable: [DeliveryState] = [.pending, .retrying, .waiting, .review, .needsData, .dead]
 }
 
 /// Live registrations and historical backfill are queued apart so backfill never starves live records.

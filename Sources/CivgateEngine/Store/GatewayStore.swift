@@ -27,4 +27,13 @@ public protocol GatewayStore: Sendable {
     func purgeExpiredKeys(now: Int64) async throws -> Int
     /// Checks that the database answers.
     func ping() async throws
+    /// Puts `dead`, `review` and `needs_data` deliveries back in the queue (audited).
+    func replay(ids: [String], newKey: Bool, actor: String, reason: String, now: Int64) async throws -> [OperatorOutcome]
+    /// Records an operator's confirmation on a delivery under review and sends it again (audited).
+    func resolve(id: String, confirmation: String, actor: String, reason: String, now: Int64) async throws
+        -> OperatorOutcome
+    /// Gives up on deliveries for good (audited).
+    func discard(ids: [String], actor: String, reason: String, now: Int64) async throws -> [OperatorOutcome]
+    /// Records the breaker state of a destination.
+    func reportHealth(destination: String, state: String, now: Int64) async throws
 }

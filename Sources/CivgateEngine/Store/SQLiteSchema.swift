@@ -20,6 +20,7 @@ enum SQLiteSchema {
                       document BLOB NOT NULL,
                       originals BLOB,
                       warnings BLOB NOT NULL,
+                      inherited_results BLOB,
                       received_at INTEGER NOT NULL,
                       UNIQUE (source_system, source_record_id, source_version)
                     );
@@ -54,6 +55,10 @@ enum SQLiteSchema {
                       missing_fields BLOB,
                       confirmations BLOB,
                       last_request BLOB,
+                      key_generation INTEGER NOT NULL DEFAULT 0,
+                      order_key TEXT NOT NULL,
+                      budget_attempts INTEGER NOT NULL DEFAULT 0,
+                      budget_since INTEGER NOT NULL,
                       created_at INTEGER NOT NULL,
                       updated_at INTEGER NOT NULL
                     );
@@ -83,6 +88,34 @@ enum SQLiteSchema {
                       cause TEXT NOT NULL
                     );
                     CREATE INDEX transitions_delivery ON transitions (delivery_id);
+                    -- Per person and destination, events go in registration order (order_key).
+                    CREATE TABLE delivery_persons (
+                      delivery_id TEXT NOT NULL REFERENCES deliveries(id),
+                      person_key TEXT NOT NULL,
+                      destination TEXT NOT NULL,
+                      order_key TEXT NOT NULL,
+                      PRIMARY KEY (delivery_id, person_key)
+                    );
+                    CREATE INDEX delivery_persons_order ON delivery_persons (person_key, destination, order_key);
+                    CREATE TABLE audit_log (
+                      id INTEGER PRIMARY KEY,
+                      at INTEGER NOT NULL,
+                      actor TEXT NOT NULL,
+                      action TEXT NOT NULL,
+                      target TEXT NOT NULL,
+                      reason TEXT NOT NULL,
+                      details BLOB
+                    );
+                    CREATE INDEX audit_log_at ON audit_log (at);
+                    CREATE INDEX deliveries_state ON deliveries (state, destination);
+                    CREATE INDEX deliveries_order ON deliveries (order_key, id);
+                    CREATE INDEX attempts_started ON attempts (started_at);
+                    -- The dispatcher's view of each destination (breaker state), for other processes.
+                    CREATE TABLE destination_health (
+                      destination TEXT PRIMARY KEY,
+                      state TEXT NOT NULL,
+                      updated_at INTEGER NOT NULL
+                    );
                     """)
         }
         return migrator

@@ -42,12 +42,13 @@ extension SQLiteStore {
             db,
             sql: """
                 SELECT d.record_id, d.destination, d.operation, d.attempts, d.outbound_key, d.confirmations,
-                  r.document, r.received_at
+                  d.budget_attempts, d.budget_since, r.document, r.received_at, r.inherited_results
                 FROM deliveries d JOIN records r ON r.id = d.record_id WHERE d.id = ?
                 """,
             arguments: [id])!
         let recordID: String = row["record_id"]
-        var upstream: [String: [String: String]] = [:]
+        // Results an earlier version of the record already obtained (e.g. its PIN), then this version's own.
+        var upstream = StoreQueries.decode([String: [String: String]].self, row["inherited_results"]) ?? [:]
         for result in try Row.fetchAll(
             db, sql: "SELECT operation, result FROM deliveries WHERE record_id = ? AND state = 'succeeded'",
             arguments: [recordID])
@@ -62,7 +63,8 @@ extension SQLiteStore {
         return ClaimedDelivery(
             id: id, recordID: recordID, destination: row["destination"], operation: row["operation"],
             attempt: row["attempts"], outboundKey: row["outbound_key"], document: row["document"],
-            recordReceivedAt: row["received_at"], upstreamResults: upstream, confirmations: confirmations)
+            recordReceivedAt: row["received_at"], upstreamResults: upstream, confirmations: confirmations,
+            attemptInBudget: (row["attempts"] as Int) - (row["budget_attempts"] as Int), budgetSince: row["budget_since"])
     }
 
     @discardableResult
@@ -75,6 +77,12 @@ extension SQLiteStore {
                 holder["lease_owner"] == completion.leaseOwner
             else { return [] }
             let attempt = completion.attempt
+            var completion = completion
+            if completion.newState != .succeeded, try Self.isSuperseded(db, deliveryID: completion.deliveryID) {
+                // A newer version arrived while this attempt ran: it replaces this delivery.
+                completion.newState = .discarded
+                completion.cause += "; superseded by a newer version of the record"
+            }
             try db.execute(
                 sql: """
                     INSERT INTO attempts (delivery_id, number, started_at, duration_ms, http_status, outcome, error_class,
@@ -104,27 +112,21 @@ extension SQLiteStore {
             try StoreQueries.insertTransition(
                 db, deliveryID: completion.deliveryID, from: .inFlight, to: completion.newState,
                 cause: completion.cause, at: now)
-            guard succeeded else { return [] }
-            return try Self.releaseDependents(db, of: completion.deliveryID, now: now)
+            guard succeeded || completion.newState == .discarded else { return [] }
+            return try DeliveryOrdering.releaseWaiting(after: completion.deliveryID, now: now, db)
         }
     }
 
-    /// Dependents waiting on a delivery that just succeeded become pending.
-    private static func releaseDependents(_ db: Database, of deliveryID: String, now: Int64) throws -> Set<String> {
-        let released = try Row.fetchAll(
-            db, sql: "SELECT id, destination FROM deliveries WHERE depends_on = ? AND state = 'waiting'",
-            arguments: [deliveryID])
-        var destinations: Set<String> = []
-        for row in released {
-            let id: String = row["id"]
-            try db.execute(
-                sql: "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?",
-                arguments: [now, now, id])
-            try StoreQueries.insertTransition(
-                db, deliveryID: id, from: .waiting, to: .pending, cause: "dependency \(deliveryID) succeeded", at: now)
-            destinations.insert(row["destination"])
-        }
-        return destinations
+    private static func isSuperseded(_ db: Database, deliveryID: String) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM deliveries d JOIN records r ON r.id = d.record_id
+                  JOIN records newer ON newer.source_system = r.source_system
+                    AND newer.source_record_id = r.source_record_id AND newer.source_version > r.source_version
+                  WHERE d.id = ?)
+                """,
+            arguments: [deliveryID]) ?? false
     }
 
     @discardableResult

@@ -22,37 +22,82 @@ extension SQLiteStore {
             try storeKey(db, write, recordID: existingID, status: 200, body: body)
             return .existing(view, body: body)
         }
+        let prior = try supersedeEarlierVersions(db, of: record, now: now)
+        let inherited = prior.succeeded.values.reduce(into: [String: [String: String]]()) { $0.merge($1) { new, _ in new } }
         try db.execute(
             sql: """
                 INSERT INTO records (id, source_system, source_record_id, source_version, event, authority_code,
-                  authority_system, registration_date, lane, document, originals, warnings, received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  authority_system, registration_date, lane, document, originals, warnings, inherited_results, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 record.id, record.source.system, record.source.recordId, record.source.version, record.event,
                 record.authorityCode, record.authoritySystem, record.registrationDate, record.lane.rawValue,
-                record.document, record.originals, try StoreQueries.encode(record.warnings), now,
+                record.document, record.originals, try StoreQueries.encode(record.warnings),
+                inherited.isEmpty ? nil : try StoreQueries.encode(inherited), now,
             ])
-        for delivery in record.deliveries {
-            let state: DeliveryState = delivery.dependsOn == nil ? .pending : .waiting
-            try db.execute(
-                sql: """
-                    INSERT INTO deliveries (id, record_id, destination, operation, step, depends_on, lane, state,
-                      next_attempt_at, outbound_key, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    delivery.id, record.id, delivery.destination, delivery.operation, delivery.step,
-                    delivery.dependsOn, record.lane.rawValue, state.rawValue, now, delivery.outboundKey, now, now,
-                ])
-            try StoreQueries.insertTransition(
-                db, deliveryID: delivery.id, from: nil, to: state,
-                cause: state == .waiting ? "accepted; waits for its dependency" : "accepted", at: now)
+        for delivery in write.plan(prior) {
+            try insert(db, delivery, of: record, now: now)
         }
         let view = try StoreQueries.recordView(db, id: record.id)!
         let body = try StoreQueries.encode(view)
         try storeKey(db, write, recordID: record.id, status: 202, body: body)
         return .created(view, body: body)
+    }
+
+    private static func insert(_ db: Database, _ delivery: PlannedDelivery, of record: NewRecord, now: Int64) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO deliveries (id, record_id, destination, operation, step, depends_on, lane, state,
+                  next_attempt_at, outbound_key, order_key, budget_since, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                delivery.id, record.id, delivery.destination, delivery.operation, delivery.step, delivery.dependsOn,
+                record.lane.rawValue, now, delivery.outboundKey, record.orderKey, now, now, now,
+            ])
+        for person in Set(record.personKeys) {
+            try db.execute(
+                sql: "INSERT INTO delivery_persons (delivery_id, person_key, destination, order_key) VALUES (?, ?, ?, ?)",
+                arguments: [delivery.id, person, delivery.destination, record.orderKey])
+        }
+        let blocker = try DeliveryOrdering.blocker(db, of: delivery.id)
+        let state: DeliveryState = delivery.dependsOn == nil && blocker == nil ? .pending : .waiting
+        if state == .pending {
+            try db.execute(sql: "UPDATE deliveries SET state = 'pending' WHERE id = ?", arguments: [delivery.id])
+        }
+        let cause =
+            if let dependency = delivery.dependsOn { "accepted; waits for \(dependency)" } else if let blocker {
+                "accepted; waits for the person's earlier event \(blocker)"
+            } else { "accepted" }
+        try StoreQueries.insertTransition(db, deliveryID: delivery.id, from: nil, to: state, cause: cause, at: now)
+    }
+
+    /// Earlier versions of the same registration: what they delivered is kept (a newer version of a
+    /// delivered record goes as an update); what they had not delivered yet is replaced by this version.
+    private static func supersedeEarlierVersions(_ db: Database, of record: NewRecord, now: Int64) throws -> PriorVersions {
+        var prior = PriorVersions()
+        prior.recordIDs = try String.fetchAll(
+            db,
+            sql: "SELECT id FROM records WHERE source_system = ? AND source_record_id = ? AND source_version < ? ORDER BY source_version",
+            arguments: [record.source.system, record.source.recordId, record.source.version])
+        for recordID in prior.recordIDs {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, destination, operation, state, result FROM deliveries WHERE record_id = ?",
+                arguments: [recordID])
+            {
+                let state = DeliveryState(rawValue: row["state"]) ?? .pending
+                if state == .succeeded {
+                    let result = StoreQueries.decode([String: String].self, row["result"]) ?? [:]
+                    prior.succeeded[row["destination"], default: [:]][row["operation"]] = result
+                } else if DeliveryState.supersedable.contains(state) {
+                    try DeliveryOrdering.move(
+                        db, deliveryID: row["id"], from: state, to: .discarded,
+                        cause: "superseded by version \(record.source.version) (\(record.id))", now: now)
+                }
+            }
+        }
+        return prior
     }
 
     private static func storeKey(_ db: Database, _ write: IngestWrite, recordID: String, status: Int, body: Data) throws {

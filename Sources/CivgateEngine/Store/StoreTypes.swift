@@ -15,11 +15,31 @@ public struct NewRecord: Sendable {
     public var originals: Data?
     public var warnings: [WarningView]
     public var receivedAt: Int64
-    public var deliveries: [PlannedDelivery]
+    /// The people this record is about (`pin:…`, `record:…`): per person and destination, deliveries go
+    /// in `orderKey` order.
+    public var personKeys: [String]
+    /// Registration order: registration date (or arrival date), then arrival time.
+    public var orderKey: String
+}
+
+/// What earlier versions of a record achieved, found inside the ingest transaction.
+public struct PriorVersions: Sendable {
+    /// Ids of the earlier versions' records.
+    public var recordIDs: [String] = []
+    /// Results of their succeeded deliveries, by `destination` then `operation`.
+    public var succeeded: [String: [String: [String: String]]] = [:]
+
+    public init() {}
+
+    /// Whether an earlier version already completed `operation` at `destination`.
+    public func didSucceed(destination: String, operation: String) -> Bool {
+        succeeded[destination]?[operation] != nil
+    }
 }
 
 /// A delivery to create with its record.
 public struct PlannedDelivery: Sendable {
+    /// The route step this delivery performs (its operation may differ: an update for a new version).
     public var id: String
     public var destination: String
     public var operation: String
@@ -32,6 +52,8 @@ public struct PlannedDelivery: Sendable {
 /// An ingest write: the record and the idempotency entry that must land in the same transaction.
 public struct IngestWrite: Sendable {
     public var record: NewRecord
+    /// Plans the deliveries, knowing what earlier versions of the record achieved.
+    public var plan: @Sendable (PriorVersions) -> [PlannedDelivery]
     /// `nil` for batch lines, which are idempotent by natural key alone.
     public var idempotencyKey: String?
     public var fingerprint: String
@@ -69,6 +91,10 @@ public struct ClaimedDelivery: Sendable {
     /// Results of succeeded deliveries of the same record, by operation.
     public var upstreamResults: [String: [String: String]]
     public var confirmations: Set<String>
+    /// Attempts since the retry budget was last renewed (by an operator's replay).
+    public var attemptInBudget: Int
+    /// When the retry budget began: the record's arrival, or the last replay.
+    public var budgetSince: Int64
 }
 
 /// The end of one attempt: what happened and the state it leads to.

@@ -68,6 +68,7 @@ enum GatewayHarness {
             buildGatewayApplication(
                 configuration: configuration, store: store, ingest: ingest,
                 readiness: { ReadinessReport(checks: ["dispatcher": .init(status: dispatcher.isRunning ? "ok" : "stopped")]) },
+                onRequeued: { dispatcher.wakeAll() },
                 logger: logger,
                 onServerRunning: { host, port in portSink.yield(("gateway", "http://\(host):\(port)")) }))
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)

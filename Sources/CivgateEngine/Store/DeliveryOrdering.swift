@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+
+/// The rules that decide when a waiting delivery may go: its dependency succeeded, and no earlier event
+/// of the same person is still undelivered at the same destination.
+enum DeliveryOrdering {
+    /// States that still hold up later events of the same person.
+    static let unfinished = "('pending', 'in_flight', 'retrying', 'waiting', 'review', 'needs_data', 'dead')"
+
+    /// The id of an earlier, unfinished delivery of the same person and destination, if any.
+    static func blocker(_ db: Database, of deliveryID: String) throws -> String? {
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT other.delivery_id FROM delivery_persons mine
+                JOIN delivery_persons other
+                  ON other.person_key = mine.person_key AND other.destination = mine.destination
+                  AND other.order_key < mine.order_key AND other.delivery_id <> mine.delivery_id
+                JOIN deliveries d ON d.id = other.delivery_id
+                WHERE mine.delivery_id = ? AND d.state IN \(unfinished)
+                ORDER BY other.order_key LIMIT 1
+                """,
+            arguments: [deliveryID])
+    }
+
+    /// Moves a delivery to another state with its cause; releases what waited for it when it is done.
+    static func move(
+        _ db: Database, deliveryID: String, from: DeliveryState, to: DeliveryState, cause: String, now: Int64
+    ) throws {
+        try db.execute(
+            sql: "UPDATE deliveries SET state = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+            arguments: [to.rawValue, now, deliveryID])
+        try StoreQueries.insertTransition(db, deliveryID: deliveryID, from: from, to: to, cause: cause, at: now)
+        if to == .succeeded || to == .discarded {
+            _ = try releaseWaiting(after: deliveryID, now: now, db)
+        }
+    }
+
+    /// Waiting deliveries that `finishedID` held up (its dependents, and later events of its people at
+    /// its destination) become pending when nothing else holds them; returns their destinations.
+    static func releaseWaiting(after finishedID: String, now: Int64, _ db: Database) throws -> Set<String> {
+        let candidates = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, destination, depends_on FROM deliveries WHERE state = 'waiting' AND depends_on = ?
+                UNION
+                SELECT d.id, d.destination, d.depends_on FROM delivery_persons finished
+                JOIN delivery_persons later
+                  ON later.person_key = finished.person_key AND later.destination = finished.destination
+                  AND later.order_key >= finished.order_key AND later.delivery_id <> finished.delivery_id
+                JOIN deliveries d ON d.id = later.delivery_id
+                WHERE finished.delivery_id = ? AND d.state = 'waiting'
+                """,
+            arguments: [finishedID, finishedID])
+        var released: Set<String> = []
+        for row in candidates {
+            let id: String = row["id"]
+            if let dependency: String = row["depends_on"] {
+                let state = try String.fetchOne(db, sql: "SELECT state FROM deliveries WHERE id = ?", arguments: [dependency])
+                guard state == DeliveryState.succeeded.rawValue else { continue }
+            }
+            guard try blocker(db, of: id) == nil else { continue }
+            try db.execute(
+                sql: "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                arguments: [now, now, id])
+            try StoreQueries.insertTransition(
+                db, deliveryID: id, from: .waiting, to: .pending, cause: "released: \(finishedID) finished", at: now)
+            released.insert(row["destination"])
+        }
+        return released
+    }
+}
