@@ -29,10 +29,7 @@ public struct FixedPattern: @unchecked Sendable {
             tokens = nil
             anchoredStart = false
             anchoredEnd = false
-            // JSON Schema's `$` is the end of input; ICU's `$` also matches before a final newline.
-            var icuPattern = pattern
-            if icuPattern.hasSuffix("$") && !icuPattern.hasSuffix("\\$") { icuPattern = String(icuPattern.dropLast()) + "\\z" }
-            fallback = try NSRegularExpression(pattern: icuPattern)
+            fallback = try NSRegularExpression(pattern: Self.icu(pattern))
         }
     }
 
@@ -66,6 +63,29 @@ public struct FixedPattern: @unchecked Sendable {
             taken -= 1
         }
         return false
+    }
+
+    /// ECMA-262 meaning in ICU syntax: `$` is the end of input (ICU's also matches before a final
+    /// newline) and `\d` is ASCII digits only (ICU's is any Unicode decimal digit).
+    static func icu(_ pattern: String) -> String {
+        var output = ""
+        var inClass = false
+        var escaped = false
+        for character in pattern {
+            if escaped {
+                output += character == "d" ? (inClass ? "0-9" : "[0-9]") : "\\\(character)"
+                escaped = false
+                continue
+            }
+            switch character {
+            case "\\": escaped = true
+            case "[": inClass = true; output.append(character)
+            case "]": inClass = false; output.append(character)
+            case "$" where !inClass: output += "\\z"
+            default: output.append(character)
+            }
+        }
+        return output
     }
 
     private static func compileSimple(_ pattern: String) -> (tokens: [Token], start: Bool, end: Bool)? {

@@ -83,9 +83,9 @@ extension JSONValue: Codable {
 }
 
 extension JSONValue {
-    /// Parses JSON bytes; throws `DecodingError` for malformed input.
+    /// Parses JSON bytes strictly (RFC 8259); throws for anything else, trailing commas included.
     public static func parse(_ bytes: some DataProtocol) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try JSONParser.parse(Array(bytes))
     }
 
     /// Compact JSON with sorted keys: stable bytes for storage and digests.

@@ -12,7 +12,8 @@ public struct PersonalIdentificationNumber: Sendable, Hashable, CustomStringConv
 
     /// Builds a PIN from its parts; `nil` when the century cannot be encoded (before 1900 or after 2399).
     public init?(provinceCode: String, sex: Sex, birthYear: Int, serial: Int) {
-        guard provinceCode.utf8.count == 3, (1900...2399).contains(birthYear), sex != .unknown,
+        guard provinceCode.utf8.count == 3, provinceCode.utf8.allSatisfy({ (48...57).contains($0) }),
+            (1900...2399).contains(birthYear), sex != .unknown,
             (0..<1_000_000).contains(serial)
         else { return nil }
         let centuryDigit = (birthYear / 100 - 19) * 2 + (sex == .female ? 1 : 0)

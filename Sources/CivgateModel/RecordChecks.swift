@@ -13,7 +13,7 @@ public enum RecordChecks {
             let path = "$.subjects[\(index)]"
             if record.event == .birth, ["mother", "father"].contains(subject.role), let childYear,
                 let range = subject.birthDate?.birthYearRange(eventYear: childYear),
-                childYear - range.lowerBound < youngParentAge
+                childYear - range.upperBound < youngParentAge
             {
                 warnings.append(
                     RecordWarning(

@@ -59,6 +59,8 @@ public struct RecordIntake: Sendable {
             // The schema admits it but the typed model does not: report the decoding path.
             return .failure(.invalid([SchemaViolation(path: Self.path(of: error), code: "type", detail: "has an unexpected shape")]))
         }
+        let impossibleDates = CalendarCheck.violations(in: record)
+        guard impossibleDates.isEmpty else { return .failure(.invalid(impossibleDates)) }
         var warnings = RecordChecks.warnings(for: record)
         if !changes.isEmpty {
             warnings.append(

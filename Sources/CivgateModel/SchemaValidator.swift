@@ -19,8 +19,12 @@ public final class SchemaValidator: Sendable {
     public init(schema: JSONValue) throws {
         root = schema
         var compiled: [String: FixedPattern] = [:]
-        try Self.collectPatterns(schema, into: &compiled)
+        var references: Set<String> = []
+        try Self.collectPatterns(schema, into: &compiled, references: &references)
         patterns = compiled
+        for reference in references where resolve(reference) == nil {
+            throw UnsupportedSchema(description: "$ref '\(reference)' does not resolve inside the schema")
+        }
     }
 
     /// Every violation of the schema by `value`; empty when it is valid.
@@ -36,25 +40,29 @@ public final class SchemaValidator: Sendable {
         "maxLength", "minimum", "maximum", "oneOf", "anyOf", "allOf", "examples", "default", "deprecated",
     ]
 
-    private static func collectPatterns(_ schema: JSONValue, into patterns: inout [String: FixedPattern]) throws {
+    private static func collectPatterns(
+        _ schema: JSONValue, into patterns: inout [String: FixedPattern], references: inout Set<String>
+    ) throws {
         guard case .object(let keywords) = schema else { return }
         for (keyword, value) in keywords {
             guard supported.contains(keyword) else {
                 throw UnsupportedSchema(description: "schema keyword '\(keyword)' is not supported")
             }
             switch keyword {
+            case "$ref":
+                if let reference = value.stringValue { references.insert(reference) }
             case "pattern":
                 guard let pattern = value.stringValue else { continue }
                 patterns[pattern] = try FixedPattern(pattern)
             case "properties", "$defs":
                 if case .object(let members) = value {
-                    for member in members.values { try collectPatterns(member, into: &patterns) }
+                    for member in members.values { try collectPatterns(member, into: &patterns, references: &references) }
                 }
             case "items", "additionalProperties":
-                try collectPatterns(value, into: &patterns)
+                try collectPatterns(value, into: &patterns, references: &references)
             case "oneOf", "anyOf", "allOf":
                 if case .array(let items) = value {
-                    for item in items { try collectPatterns(item, into: &patterns) }
+                    for item in items { try collectPatterns(item, into: &patterns, references: &references) }
                 }
             default:
                 break

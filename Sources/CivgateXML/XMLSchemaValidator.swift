@@ -67,18 +67,21 @@ private final class ErrorCollector {
     var messages: [String] = []
 }
 
-/// libxml2 quotes offending values ("The value 'NGUYỄN…' is not accepted"); values may be personal data.
-/// Quoted element names (`'{ns}Ten'`), types (`'xs:date'`) and facet names stay; every other quoted
-/// run becomes `'…'`.
+/// libxml2 quotes offending values ("The value 'NGUYỄN…' is not accepted…", "'x' is not a valid value
+/// of the atomic type…"); values may be personal data and may themselves contain quotes (H'HEN). Such
+/// messages keep only the part naming the element and the rule; the others (an element not expected,
+/// a missing child) name elements only and are kept whole.
 func redactValues(_ message: String) -> String {
-    let parts = message.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "'", omittingEmptySubsequences: false)
-    var output = ""
-    for (index, part) in parts.enumerated() {
-        if index > 0 { output.append("'") }
-        let quoted = index % 2 == 1 && index < parts.count - 1
-        let before = index > 0 ? parts[index - 1] : ""
-        let safe = part.hasPrefix("{") || part.hasPrefix("xs:") || before.hasSuffix("facet ")
-        output.append(quoted && !safe ? "…" : String(part))
+    let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+    if let value = text.range(of: "The value '") {
+        return text[..<value.lowerBound] + "The value is not accepted."
     }
-    return output
+    if text.contains("is not a valid value of"), let elementEnd = text.range(of: "': ") {
+        let type = text.range(of: "of the atomic type ").map { " (" + text[$0.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: ". ")) + ")" } ?? ""
+        return text[..<elementEnd.upperBound] + "the value is not valid for its type" + type + "."
+    }
+    if text.contains("is not an element of the set"), let elementEnd = text.range(of: "': ") {
+        return text[..<elementEnd.upperBound] + "the value is not one of the allowed values."
+    }
+    return text
 }

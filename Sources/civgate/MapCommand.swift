@@ -25,8 +25,8 @@ struct MapCommand: AsyncParsableCommand {
     var operation: String?
 
     func run() async throws {
-        guard let adapter = Catalog.adapters.first(where: { $0.destination == destination }) else {
-            Output.error("unknown destination '\(destination)'; known: \(Catalog.adapters.map(\.destination).joined(separator: ", "))")
+        guard let adapter = Catalog.adapters().first(where: { $0.destination == destination }) else {
+            Output.error("unknown destination '\(destination)'; known: \(Catalog.adapters().map(\.destination).joined(separator: ", "))")
             throw ExitCode(64)
         }
         let chosen = operation ?? adapter.operations.sorted().first!

@@ -9,7 +9,7 @@ struct MockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock",
         abstract: "Run a mock national system for contract tests and development.",
-        subcommands: [PopulationMockCommand.self])
+        subcommands: [PopulationMockCommand.self, InsuranceMockCommand.self])
 }
 
 /// `civgate mock population`.
@@ -39,6 +39,39 @@ struct PopulationMockCommand: AsyncParsableCommand {
         let app = try PopulationMock.buildApplication(
             host: host, port: port, seed: seed, logger: logger,
             onServerRunning: { host, port in Output.line("mock population listening on http://\(host):\(port)") })
+        let group = ServiceGroup(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+        try await group.run()
+    }
+}
+
+/// `civgate mock insurance`.
+struct InsuranceMockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "insurance",
+        abstract: "Mock of Vietnam Social Security: validates child-card, death and update requests and answers with cards.",
+        discussion: """
+            Prints "mock insurance listening on http://HOST:PORT" once ready. GET /_mock/requests lists \
+            what it received; GET /_mock/effects counts effects per idempotency key.
+
+            Example:
+              civgate mock insurance --port 9102
+            """)
+
+    @Option(help: "Port to listen on (0 picks a free port).")
+    var port = 9102
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Seed for deterministic behaviour.")
+    var seed: UInt64 = 1
+
+    func run() async throws {
+        let logger = LogSetup.logger("mock-insurance")
+        let app = try Catalog.mock(
+            "insurance", host: host, port: port, seed: seed, logger: logger,
+            onServerRunning: { host, port in Output.line("mock insurance listening on http://\(host):\(port)") })
         let group = ServiceGroup(
             services: [app], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         try await group.run()

@@ -133,7 +133,7 @@ struct ReplayCommand: AsyncParsableCommand {
 /// The message a delivery would send now, made by its adapter from the stored record.
 enum MessagePreview {
     static func render(view: DeliveryView, record: RecordView, document: Data) -> String {
-        guard let adapter = Catalog.adapters.first(where: { $0.destination == view.destination }),
+        guard let adapter = Catalog.adapters().first(where: { $0.destination == view.destination }),
             let parsed = try? JSONDecoder().decode(CivilRecord.self, from: document)
         else { return "  (no adapter for \(view.destination) in this build)" }
         var upstream: [String: [String: String]] = [:]

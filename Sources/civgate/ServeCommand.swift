@@ -88,7 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try SQLiteStore(directory: configuration.store.dataDir, busyTimeout: configuration.store.busyTimeout.duration)
         let directory = DestinationDirectory(urls: urls)
         let dispatcher = try Dispatcher(
-            store: store, configuration: configuration, adapters: Catalog.adapters, directory: directory, logger: logger)
+            store: store, configuration: configuration, adapters: Catalog.adapters(configuration), directory: directory,
+            logger: logger)
         let schema = try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))
         let intake = RecordIntake(validator: try SchemaValidator(schema: schema))
         let ingest = IngestService(
@@ -98,8 +99,8 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = []
         for name in embedded {
             services.append(
-                try PopulationMock.buildApplication(
-                    host: "127.0.0.1", port: 0, logger: LogSetup.logger("mock-\(name)"),
+                try Catalog.mock(
+                    name, host: "127.0.0.1", port: 0, seed: 1, logger: LogSetup.logger("mock-\(name)"),
                     onServerRunning: { host, port in
                         let url = "http://\(host):\(port)"
                         Output.line("mock \(name) listening on \(url)")

@@ -13,9 +13,9 @@ enum InsuranceFixtures {
     /// Golden input records that the shared samples do not have (a death, a correction).
     static let recordsFolder = TestPaths.golden.appendingPathComponent("insurance/records")
 
-    /// The accepted record for `data`.
-    static func record(_ data: Data) throws -> CivilRecord {
-        try TestIntake.accept(data, with: try TestIntake.make()).record
+    /// The accepted record for `data` (through `intake`, or a fresh one over the shipped schema).
+    static func record(_ data: Data, intake: RecordIntake? = nil) throws -> CivilRecord {
+        try TestIntake.accept(data, with: try intake ?? TestIntake.make()).record
     }
 
     /// A shared sample (`KS-2026-000000003.json`) or a golden input record (`death-live.json`).

@@ -34,8 +34,7 @@ struct MockFaultsTests {
             var runs: [[Int]] = []
             for _ in 0..<2 {
                 // PUT restarts the numbering, as a test setting its profile would.
-                let put = await server.send(.PUT, "/_mock/faults", body: String(decoding: try JSONEncoder().encode(profile), as: UTF8.self))
-                #expect(put == .answered(status: 200, retryAfter: nil))
+                try await server.setProfile(profile)
                 var statuses: [Int] = []
                 for _ in 0..<200 {
                     guard case .answered(let status, _) = await server.send(.GET, "/work") else {
@@ -63,10 +62,13 @@ struct MockFaultsTests {
 
     @Test("reset: the client sees a connection error, no HTTP status, and the handler did not run")
     func reset() async throws {
-        try await FaultTestServer.with(FaultProfile(resetRate: 1)) { server in
+        try await FaultTestServer.with { server in
+            // A first exchange leaves a pooled keep-alive connection, so the reset hits a reused one.
+            #expect(await server.send(.POST, "/work", body: "x") == .answered(status: 200, retryAfter: nil))
+            try await server.setProfile(FaultProfile(resetRate: 1))
             let outcome = await server.send(.POST, "/work", body: "x")
             #expect(outcome.isConnectionError, "got \(outcome)")
-            #expect(server.handlerRuns == 0)
+            #expect(server.handlerRuns == 1)
             #expect(server.injector.counters.resets == 1)
             #expect(await server.send(.GET, "/healthz") == .answered(status: 200, retryAfter: nil))
         }
@@ -74,14 +76,17 @@ struct MockFaultsTests {
 
     @Test("drop reply: the client sees a connection error and the handler ran exactly once")
     func dropReply() async throws {
-        try await FaultTestServer.with(FaultProfile(dropReplyRate: 1)) { server in
+        try await FaultTestServer.with { server in
+            #expect(await server.send(.POST, "/work", body: "x") == .answered(status: 200, retryAfter: nil))
+            try await server.setProfile(FaultProfile(dropReplyRate: 1))
             let outcome = await server.send(.POST, "/work", body: "x")
             #expect(outcome.isConnectionError, "got \(outcome)")
-            #expect(server.handlerRuns == 1)
+            // Exactly one more run: the effect happened once and the client did not silently retry.
+            #expect(server.handlerRuns == 2)
             #expect(server.injector.counters.droppedReplies == 1)
             #expect(await server.send(.DELETE, "/_mock/faults") == .answered(status: 200, retryAfter: nil))
             #expect(await server.send(.POST, "/work", body: "x") == .answered(status: 200, retryAfter: nil))
-            #expect(server.handlerRuns == 2)
+            #expect(server.handlerRuns == 3)
         }
     }
 
@@ -107,6 +112,18 @@ struct MockFaultsTests {
         #expect(shutdown < .seconds(10), "shutdown took \(shutdown)")
         let outcome = await held.value
         #expect(outcome.isConnectionError, "got \(outcome)")
+    }
+
+    @Test("black hole: the connection is closed, still unanswered, after the maximum hold")
+    func blackHoleMaxHold() async throws {
+        try await FaultTestServer.with(FaultProfile(blackHoleRate: 1, blackHoleMaxHoldSeconds: 0.2)) { server in
+            let outcome = await server.send(.GET, "/work", timeout: .seconds(20))
+            guard case .failed(let error) = outcome else {
+                Issue.record("expected a connection error, got \(outcome)")
+                return
+            }
+            #expect(!error.contains("deadlineExceeded"), "the server, not the client deadline, should end the hold")
+        }
     }
 
     @Test("fixed latency of 50 ms: every response takes at least 50 ms")
@@ -150,22 +167,23 @@ struct MockFaultsTests {
     @Test(
         "PUT /_mock/faults refuses an invalid profile with 400 and the reason",
         arguments: [
-            ("{not json", "invalidJSON"),
-            (#"{"errorRate": [{"status": 503, "rate": 1}]}"#, "unknownField"),
-            (#"{"errorRates": [{"status": 503, "rate": 1.5}]}"#, "invalidValue"),
-            (#"{"errorRates": [{"status": 404, "rate": 0.5}]}"#, "invalidValue"),
-            (#"{"resetRate": 0.6, "dropReplyRate": 0.6}"#, "invalidValue"),
-            (#"{"latency": {"distribution": "gaussian"}}"#, "invalidValue"),
-            (#"{"outages": [{"requests": 3, "durationSeconds": 5}]}"#, "invalidValue"),
-            (#"{"seed": "abc"}"#, "invalidJSON"),
+            ("{not json", "invalidJSON", "not valid JSON"),
+            (#"{"errorRate": [{"status": 503, "rate": 1}]}"#, "unknownField", "errorRate: unknown field"),
+            (#"{"errorRates": [{"status": 503, "rate": 1.5}]}"#, "invalidValue", "errorRates[0].rate"),
+            (#"{"errorRates": [{"status": 404, "rate": 0.5}]}"#, "invalidValue", "errorRates[0].status"),
+            (#"{"resetRate": 0.6, "dropReplyRate": 0.6}"#, "invalidValue", "more than 1"),
+            (#"{"latency": {"distribution": "gaussian"}}"#, "invalidValue", "latency.distribution"),
+            (#"{"outages": [{"requests": 3, "durationSeconds": 5}]}"#, "invalidValue", "outages[0]"),
+            (#"{"seed": "abc"}"#, "invalidJSON", "seed: expected an integer"),
         ])
-    func putInvalid(body: String, code: String) async throws {
+    func putInvalid(body: String, code: String, fragment: String) async throws {
         try await FaultTestServer.with { server in
             let reply = try await server.raw(.PUT, "/_mock/faults", body: body)
             #expect(reply.status == 400)
             let json = try JSONSerialization.jsonObject(with: reply.body) as? [String: String]
             #expect(json?["code"] == code)
-            #expect(!(json?["error"] ?? "").isEmpty)
+            let message = json?["error"] ?? ""
+            #expect(message.contains(fragment), "message: \(message)")
             #expect(server.injector.profile == .none)
         }
     }
@@ -234,9 +252,11 @@ struct MockFaultsTests {
     }
 }
 
-/// What a client saw: an HTTP answer, or a failure below HTTP (reset, closed, timed out).
+/// What a client saw: an HTTP answer, an answer whose body broke off, or a failure before any response
+/// head arrived (reset, closed, timed out).
 private enum Outcome: Equatable, CustomStringConvertible {
     case answered(status: Int, retryAfter: String?)
+    case truncated(status: Int, error: String)
     case failed(String)
 
     var isConnectionError: Bool {
@@ -247,7 +267,8 @@ private enum Outcome: Equatable, CustomStringConvertible {
     var description: String {
         switch self {
         case .answered(let status, let retryAfter): "HTTP \(status)" + (retryAfter.map { " Retry-After: \($0)" } ?? "")
-        case .failed(let error): "connection error: \(error)"
+        case .truncated(let status, let error): "HTTP \(status), then \(error)"
+        case .failed(let error): "connection error before any response: \(error)"
         }
     }
 }
@@ -322,16 +343,27 @@ private final class FaultTestServer: Sendable {
     }
 
     func send(_ method: HTTPMethod, _ path: String, body: String? = nil, timeout: TimeAmount = .seconds(20)) async -> Outcome {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        // `execute` returns as soon as a response head arrives, so an error here means no HTTP status at all.
+        let response: HTTPClientResponse
         do {
-            var request = HTTPClientRequest(url: baseURL + path)
-            request.method = method
-            if let body { request.body = .bytes(ByteBuffer(string: body)) }
-            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
-            _ = try await response.body.collect(upTo: 1 << 20)
-            return .answered(status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"))
+            response = try await HTTPClient.shared.execute(request, timeout: timeout)
         } catch {
             return .failed(String(describing: error))
         }
+        do {
+            _ = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            return .truncated(status: Int(response.status.code), error: String(describing: error))
+        }
+        return .answered(status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"))
+    }
+
+    func setProfile(_ profile: FaultProfile) async throws {
+        let reply = try await raw(.PUT, "/_mock/faults", body: String(decoding: try JSONEncoder().encode(profile), as: UTF8.self))
+        #expect(reply.status == 200)
     }
 
     func raw(_ method: HTTPMethod, _ path: String, body: String? = nil) async throws -> TestHTTP.Reply {

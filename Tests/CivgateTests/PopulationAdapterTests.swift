@@ -362,11 +362,26 @@ struct PopulationAdapterTests {
         }
         #expect(code == "wrong-event")
         let birth = try Self.record(at: TestIntake.sample("KS-2026-000000003.json"))
-        guard case .unmappable(let unknown, _) = PopulationAdapter().prepare(Self.job(birth, operation: "record-death")) else {
+        guard case .unmappable(let unknown, _) = PopulationAdapter().prepare(Self.job(birth, operation: "no-such-operation")) else {
             Issue.record("an unknown operation was mapped")
             return
         }
         #expect(unknown == "unknown-operation")
+    }
+
+    // The record schema lets a facility be known by its code alone (anyOf code/name). writePlace then
+    // opens <dc:NoiSinh>, writes nothing inside (CoSoYTe needs a name) and closes it: an empty element,
+    // where the adapter promises "left out, never sent blank".
+    @Test("[product bug] a birth place known only by its facility code is not sent as an empty element")
+    func productBugFacilityCodeOnlyPlace() throws {
+        let record = try Self.record(
+            at: TestIntake.sample("KS-2026-000000003.json"),
+            replacing: [("\"code\": \"79034\",\n          \"name\": \"Bệnh viện Từ Dũ\"", "\"code\": \"79034\"")])
+        #expect(record.subjects[0].placeOfBirth?.facility?.code == "79034")
+        #expect(record.subjects[0].placeOfBirth?.facility?.name == nil)
+        let request = try Self.request(record)
+        try Self.xsd().validate(request.body)
+        #expect(Self.emptyElements(request.body).isEmpty, "\(Self.emptyElements(request.body))")
     }
 
     // MARK: keys and confirmations

@@ -38,8 +38,9 @@ struct FacilityDefaults: Sendable {
     static func problem(key: String, value: String) -> String? {
         guard key.hasPrefix(keyPrefix) else { return nil }
         let province = key.dropFirst(keyPrefix.count)
-        guard province.utf8.count == 3, province.utf8.allSatisfy({ (48...57).contains($0) }) else {
-            return "\(key): the key must end in a 3-digit province code"
+        let code = String(province)
+        guard ProvinceCodes.currentProvinces.contains(code) || ProvinceCodes.mergedInto[code] != nil else {
+            return "\(key): the key must end in a 3-digit province code (current, or closed in 2025)"
         }
         guard isFacilityCode(value) else {
             return "\(key): the value must be a 5-character facility code (digits and capital letters)"

@@ -24,7 +24,9 @@ public struct InsuranceAdapter: DestinationAdapter {
     /// Path of the participant-update service.
     public static let updateParticipantPath = "/bhyt/v1/cap-nhat"
 
+    /// `insurance`, the name in routes and configuration.
     public let destination = "insurance"
+    /// `issue-child-card`, `report-death`, `update-participant`.
     public let operations: Set<String> = ["issue-child-card", "report-death", "update-participant"]
 
     private let childCard: ChildCardRequest
@@ -43,6 +45,7 @@ public struct InsuranceAdapter: DestinationAdapter {
         settings.sorted { $0.key < $1.key }.compactMap { FacilityDefaults.problem(key: $0.key, value: $0.value) }
     }
 
+    /// The JSON request for `job`, or the fields it waits for (never values from the record).
     public func prepare(_ job: DeliveryJob) -> PreparedRequest {
         switch job.operation {
         case "issue-child-card":
@@ -65,6 +68,7 @@ public struct InsuranceAdapter: DestinationAdapter {
         }
     }
 
+    /// What BHXH's reply means: a card (new, repeated or already existing) is a success with its code.
     public func classify(_ reply: DestinationReply, for job: DeliveryJob) -> DeliveryOutcome {
         let sentPIN: String? =
             if job.operation == "issue-child-card", let child = job.record.subject("child") {

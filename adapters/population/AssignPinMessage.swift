@@ -35,36 +35,17 @@ struct AssignPinMessage {
         xml.root("YeuCauCapSoDinhDanh", namespace: Self.namespace, [("PhienBan", "1.0")])
         xml.leaf("MaYeuCau", job.outboundKey)
         if job.confirmations.contains(Confirmation.multipleBirth) { xml.leaf("XacNhanSinhDoi", "true") }
-        xml.open("DangKyKhaiSinh")
-        xml.open("CoQuanDangKy")
-        xml.leaf("MaDonViHanhChinh", authority.code, [("HeThongMa", authority.codeSystem)])
-        xml.leaf("MaTinh", commune.provinceCode)
-        xml.leaf("Ten", authority.name)
-        xml.close("CoQuanDangKy")
-        xml.leaf("SoQuyen", record.registration.book)
-        xml.leaf("SoDangKy", record.registration.number)
-        xml.leaf("NgayDangKy", record.registration.date)
-        xml.leaf("LoaiDangKy", record.registration.kind)
-        xml.leaf(
-            "MaHoSoNguon", record.source.recordId,
-            [("HeThong", record.source.system), ("PhienBan", String(record.source.version))])
-        xml.close("DangKyKhaiSinh")
+        PopulationXML.writeRegistration("DangKyKhaiSinh", record, provinceCode: commune.provinceCode, into: &xml)
 
         xml.open("CongDan")
         xml.leaf("SoDinhDanh", child.pin)
-        writeName(name, into: &xml)
+        PopulationXML.writeName(name, into: &xml)
         xml.leaf("GioiTinh", PopulationCodes.sex(sex))
-        writeEthnicity(child.ethnicity, into: &xml)
+        PopulationXML.writeEthnicity(child.ethnicity, into: &xml)
         xml.leaf("QuocTich", child.nationality?.code)
-        xml.open("NgayThangNamSinh")
-        switch birthDate {
-        case .day: xml.leaf("NgayThangNam", birthDate.isoValue)
-        case .month: xml.leaf("ThangNam", birthDate.isoValue)
-        default: xml.leaf("Nam", birthDate.year.map { String($0) })
-        }
-        xml.close("NgayThangNamSinh")
-        writePlace("NoiSinh", child.placeOfBirth, into: &xml)
-        writePlace("QueQuan", child.hometown, into: &xml)
+        PopulationXML.writeDate("NgayThangNamSinh", birthDate, into: &xml)
+        PopulationXML.writePlace("NoiSinh", child.placeOfBirth, into: &xml)
+        PopulationXML.writePlace("QueQuan", child.hometown, into: &xml)
         let eventYear = birthDate.year
         for (role, element) in [("mother", "Me"), ("father", "Cha")] {
             if let parent = record.subject(role), let parentName = parent.name {
@@ -73,36 +54,7 @@ struct AssignPinMessage {
         }
         xml.close("CongDan")
         xml.close("YeuCauCapSoDinhDanh")
-        return .send(
-            OutboundRequest(
-                method: "POST", path: PopulationAdapter.assignPinPath, contentType: "application/xml; charset=utf-8",
-                headers: ["Idempotency-Key": job.outboundKey], body: Array(xml.output.utf8)))
-    }
-
-    private func writeName(_ name: PersonName, into xml: inout XMLWriter) {
-        xml.open("HoVaTen")
-        xml.leaf("Ho", name.family)
-        xml.leaf("ChuDem", name.middle)
-        xml.leaf("Ten", name.given)
-        xml.leaf("DayDu", name.full)
-        xml.close("HoVaTen")
-    }
-
-    private func writeEthnicity(_ ethnicity: CodedValue?, into xml: inout XMLWriter) {
-        guard let ethnicity else { return }
-        let outbound = EthnicityTable.outbound(code: ethnicity.code, system: ethnicity.codeSystem)
-        xml.leaf("DanToc", outbound.code, [("HeThongMa", outbound.system)])
-    }
-
-    private func writePlace(_ element: String, _ place: Place?, into xml: inout XMLWriter) {
-        guard let place, place.facility != nil || place.unit != nil || place.text != nil else { return }
-        xml.open(element)
-        if let facility = place.facility, let facilityName = facility.name {
-            xml.leaf("CoSoYTe", facilityName, facility.code.map { [("Ma", $0)] } ?? [])
-        }
-        if let unit = place.unit { xml.leaf("MaDonViHanhChinh", unit.code, [("HeThongMa", unit.codeSystem)]) }
-        xml.leaf("ChiTiet", place.text)
-        xml.close(element)
+        return PopulationXML.request(path: PopulationAdapter.assignPinPath, key: job.outboundKey, xml: xml)
     }
 
     private func writeParent(
@@ -110,7 +62,7 @@ struct AssignPinMessage {
     ) {
         xml.open(element)
         xml.leaf("SoDinhDanh", parent.pin)
-        writeName(name, into: &xml)
+        PopulationXML.writeName(name, into: &xml)
         if let range = parent.birthDate?.birthYearRange(eventYear: eventYear) {
             xml.open("NamSinh")
             if range.count == 1 {
@@ -123,9 +75,9 @@ struct AssignPinMessage {
             }
             xml.close("NamSinh")
         }
-        writeEthnicity(parent.ethnicity, into: &xml)
+        PopulationXML.writeEthnicity(parent.ethnicity, into: &xml)
         xml.leaf("QuocTich", parent.nationality?.code)
-        writePlace("NoiCuTru", parent.residence, into: &xml)
+        PopulationXML.writePlace("NoiCuTru", parent.residence, into: &xml)
         xml.close(element)
     }
 }

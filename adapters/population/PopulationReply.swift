@@ -20,6 +20,8 @@ struct PopulationReply {
                     return .retry(code: "reply-unreadable", detail: "success reply without a valid PIN", after: nil)
                 }
                 return .success(result: ["pin": pin])
+            case "DA_GHI_NHAN", "DA_CAP_NHAT":
+                return .success(result: ["status": status ?? ""])
             case "NGHI_TRUNG":
                 return .review(code: "suspected-duplicate", detail: Self.orDefault(description, "the Population Database suspects a duplicate of an already numbered citizen"))
             default:

@@ -105,9 +105,7 @@ final class FaultConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             mode = .closed
             context.close(promise: nil)
         case .blackHole:
-            let limit = maxHold()
-            let milliseconds = limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000
-            let timer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(milliseconds)) {
+            let timer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(maxHold())) {
                 self.release(context: context)
             }
             mode = .blackHole(timer)

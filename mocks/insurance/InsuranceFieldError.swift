@@ -11,5 +11,6 @@ public struct InsuranceFieldError: Sendable, Hashable, Codable, CustomStringConv
         self.moTa = moTa
     }
 
+    /// `truong: moTa`.
     public var description: String { "\(truong): \(moTa)" }
 }

@@ -1,4 +1,3 @@
-import CivgateContracts
 import Foundation
 import HTTPTypes
 public import Hummingbird

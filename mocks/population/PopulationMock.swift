@@ -7,6 +7,8 @@ public import Logging
 
 /// A mock of the National Population Database for contract tests and development.
 ///
+/// - `POST /dancu/v1/ghi-nhan-khai-tu` (record-death) and `POST /dancu/v1/cap-nhat-cong-dan`
+///   (update-citizen): validated the same way; the effect (recording the event) happens once per key.
 /// - `POST /dancu/v1/cap-so-dinh-danh` (assign-pin): validates against `contracts/population/population.xsd`
 ///   (400 with the reason when invalid), answers with a PIN of the right structure, answers a repeated
 ///   `Idempotency-Key` with the first result, and answers 409 `NGHI_TRUNG` for a second birth with
@@ -21,15 +23,21 @@ public enum PopulationMock {
     ) throws -> some ApplicationProtocol {
         let validator = try XMLSchemaValidator(schemaAt: ContractFiles.url(ContractFiles.populationSchemaPath))
         let state = PopulationMockState(seed: seed)
-        let assignPin = AssignPinHandler(validator: validator, state: state)
+        let handler = PopulationRequestHandler(validator: validator, state: state)
         let router = Router(context: BasicRequestContext.self)
-        router.post("/dancu/v1/cap-so-dinh-danh") { request, _ in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            let reply = await assignPin.handle(
-                body: Array(buffer: body), key: request.headers[HTTPField.Name("Idempotency-Key")!])
-            return Response(
-                status: HTTPResponse.Status(code: reply.status), headers: [.contentType: "application/xml; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
+        let services = [
+            "/dancu/v1/cap-so-dinh-danh": "assign-pin", "/dancu/v1/ghi-nhan-khai-tu": "record-death",
+            "/dancu/v1/cap-nhat-cong-dan": "update-citizen",
+        ]
+        for (path, operation) in services {
+            router.post(RouterPath(path)) { request, _ in
+                let body = try await request.body.collect(upTo: 1 << 20)
+                let reply = await handler.handle(
+                    operation: operation, body: Array(buffer: body), key: request.headers[HTTPField.Name("Idempotency-Key")!])
+                return Response(
+                    status: HTTPResponse.Status(code: reply.status), headers: [.contentType: "application/xml; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
+            }
         }
         router.get("/_mock/requests") { _, _ in try json(await state.received) }
         router.get("/_mock/effects") { _, _ in try json(await state.effects) }

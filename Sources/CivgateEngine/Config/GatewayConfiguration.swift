@@ -41,10 +41,37 @@ public struct GatewayConfiguration: Sendable, Codable {
     }
 
 
-    /// The default routes: births get a PIN from the Population Database.
-    public static let defaultRoutes: [String: [RouteStep]] = [
-        "birth": [RouteStep(destination: "population", operation: "assign-pin")]
-    ]
+    /// The default routes (DESIGN.md): a birth gets a PIN, then the child's health-insurance card with
+    /// that PIN; a death closes the citizen's record and stops the cards; other events update the
+    /// citizen, and insurance too when the PIN, sex or birth date changed. A marital-status
+    /// confirmation is a certificate issued for a stated purpose, not a change of anyone's civil status:
+    /// it is stored and sent nowhere.
+    public static let defaultRoutes: [String: [RouteStep]] = {
+        let updateCitizen = RouteStep(destination: "population", operation: "update-citizen")
+        let insuranceWhenIdentityChanged = RouteStep(
+            destination: "insurance", operation: "update-participant",
+            when: ["changes.pin", "changes.sex", "changes.birthDate"])
+        var routes: [String: [RouteStep]] = [
+            "birth": [
+                RouteStep(destination: "population", operation: "assign-pin", onNewVersion: "update-citizen"),
+                RouteStep(
+                    destination: "insurance", operation: "issue-child-card", dependsOn: "assign-pin",
+                    unlessPresent: "subjects[child].pin", onNewVersion: "update-participant"),
+            ],
+            "death": [
+                RouteStep(destination: "population", operation: "record-death"),
+                RouteStep(destination: "insurance", operation: "report-death"),
+            ],
+            "marital-status-confirmation": [],
+        ]
+        for event in ["marriage", "parentage-recognition", "adoption", "guardianship"] {
+            routes[event] = [updateCitizen]
+        }
+        for event in ["change", "correction", "supplement", "ethnicity-redetermination"] {
+            routes[event] = [updateCitizen, insuranceWhenIdentityChanged]
+        }
+        return routes
+    }()
 
     /// Reads and checks a YAML file; errors name the file and the key.
     public static func load(path: String) throws -> GatewayConfiguration {

@@ -34,6 +34,7 @@ enum GatewayHarness {
         var configuration = GatewayConfiguration()
         configuration.server.port = 0
         configuration.destinations["population"] = DestinationConfiguration()
+        configuration.routes = ["birth": [RouteStep(destination: "population", operation: "assign-pin")]]
         configuration.dispatcher.pollInterval = .millis(50)
         configuration.store.busyTimeout = .seconds(20)
         configure(&configuration)

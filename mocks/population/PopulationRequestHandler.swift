@@ -3,17 +3,23 @@ import CivgateModel
 import CivgateXML
 import Foundation
 
-/// The mock's `assign-pin` service: validates against the XSD, numbers the child, dedupes by key.
-struct AssignPinHandler: Sendable {
+/// The mock's services: every request is validated against the XSD and deduplicated by its idempotency
+/// key; `assign-pin` numbers the child, `record-death` and `update-citizen` record the event.
+struct PopulationRequestHandler: Sendable {
+    /// The services, by operation: the root element they take.
+    static let roots = [
+        "assign-pin": "YeuCauCapSoDinhDanh", "record-death": "YeuCauGhiNhanKhaiTu", "update-citizen": "YeuCauCapNhatCongDan",
+    ]
+
     static let namespaces = ["dc": "http://www.mic.gov.vn/dancu/1.0"]
 
     let validator: XMLSchemaValidator
     let state: PopulationMockState
 
-    func handle(body: [UInt8], key headerKey: String?) async -> PopulationMockState.Reply {
+    func handle(operation: String, body: [UInt8], key headerKey: String?) async -> PopulationMockState.Reply {
         let text = String(decoding: body, as: UTF8.self)
         var entry = PopulationMockState.Received(
-            sequence: 0, key: headerKey, operation: "assign-pin", receivedAt: Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
+            sequence: 0, key: headerKey, operation: operation, receivedAt: Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
             valid: false, status: 0, outcome: "", replayed: false, pin: nil, error: nil, body: text)
         if let key = headerKey, let stored = await state.storedReply(for: key) {
             entry.valid = true
@@ -34,11 +40,22 @@ struct AssignPinHandler: Sendable {
             await state.log(entry)
             return Self.reply(400, key: headerKey ?? "", status: "KHONG_HOP_LE", description: reason)
         }
-        entry.valid = true
+        let root = Self.roots[operation] ?? ""
         let read = { (path: String) in document.text(path, namespaces: Self.namespaces) }
-        let key = headerKey ?? read("/dc:YeuCauCapSoDinhDanh/dc:MaYeuCau") ?? ""
+        guard let key = headerKey ?? read("/dc:\(root)/dc:MaYeuCau"), read("/dc:\(root)/dc:MaYeuCau") != nil else {
+            let reason = "this service takes a \(root) message with an Idempotency-Key"
+            entry.status = 400
+            entry.outcome = "KHONG_HOP_LE"
+            entry.error = reason
+            await state.log(entry)
+            return Self.reply(400, key: headerKey ?? "", status: "KHONG_HOP_LE", description: reason)
+        }
+        entry.valid = true
         entry.key = key
-        let reply = await decide(key: key, read: read)
+        let reply =
+            operation == "assign-pin"
+            ? await decide(key: key, read: read)
+            : await record(key: key, status: operation == "record-death" ? "DA_GHI_NHAN" : "DA_CAP_NHAT")
         entry.status = reply.status
         entry.outcome = reply.outcome
         entry.pin = reply.pin
@@ -53,6 +70,14 @@ struct AssignPinHandler: Sendable {
         var body: String
         var pin: String?
         var error: String?
+    }
+
+    /// Deaths and updates: the effect is recording the event, once per key.
+    private func record(key: String, status: String) async -> Decision {
+        let reply = Self.reply(200, key: key, status: status)
+        await state.remember(reply, for: key)
+        await state.countEffect(for: key)
+        return Decision(status: 200, outcome: status, body: reply.body)
     }
 
     private func decide(key: String, read: (String) -> String?) async -> Decision {
