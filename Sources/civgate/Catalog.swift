@@ -4,6 +4,7 @@ import Hummingbird
 import InsuranceAdapter
 import InsuranceMock
 import Logging
+import MockFaults
 import PopulationAdapter
 import PopulationMock
 import ServiceLifecycle
@@ -23,7 +24,7 @@ enum Catalog {
 
     /// A mock national system as a service, not yet running.
     static func mock(
-        _ name: String, host: String, port: Int, seed: UInt64, logger: Logger,
+        _ name: String, host: String, port: Int, seed: UInt64, logger: Logger, faults: FaultInjector = FaultInjector(),
         onServerRunning: @escaping @Sendable (String, Int) async -> Void
     ) throws -> any Service {
         switch name {
@@ -32,7 +33,7 @@ enum Catalog {
                 host: host, port: port, seed: seed, logger: logger, onServerRunning: onServerRunning)
         default:
             return try PopulationMock.buildApplication(
-                host: host, port: port, seed: seed, logger: logger, onServerRunning: onServerRunning)
+                host: host, port: port, seed: seed, logger: logger, faults: faults, onServerRunning: onServerRunning)
         }
     }
 }

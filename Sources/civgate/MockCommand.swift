@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
-import PopulationMock
+import MockFaults
 import ServiceLifecycle
 
 /// `civgate mock NAME`: runs a mock national system.
@@ -34,10 +34,13 @@ struct PopulationMockCommand: AsyncParsableCommand {
     @Option(help: "Seed of the PIN generator (same seed, same PINs).")
     var seed: UInt64 = 1
 
+    @Option(help: "Fault profile (JSON, see mocks/faults/README.md); change it later with PUT /_mock/faults.")
+    var faults: String?
+
     func run() async throws {
         let logger = LogSetup.logger("mock-population")
-        let app = try PopulationMock.buildApplication(
-            host: host, port: port, seed: seed, logger: logger,
+        let app = try Catalog.mock(
+            "population", host: host, port: port, seed: seed, logger: logger, faults: try loadFaults(faults),
             onServerRunning: { host, port in Output.line("mock population listening on http://\(host):\(port)") })
         let group = ServiceGroup(
             services: [app], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
@@ -67,13 +70,27 @@ struct InsuranceMockCommand: AsyncParsableCommand {
     @Option(help: "Seed for deterministic behaviour.")
     var seed: UInt64 = 1
 
+    @Option(help: "Fault profile (JSON, see mocks/faults/README.md); change it later with PUT /_mock/faults.")
+    var faults: String?
+
     func run() async throws {
         let logger = LogSetup.logger("mock-insurance")
         let app = try Catalog.mock(
-            "insurance", host: host, port: port, seed: seed, logger: logger,
+            "insurance", host: host, port: port, seed: seed, logger: logger, faults: try loadFaults(faults),
             onServerRunning: { host, port in Output.line("mock insurance listening on http://\(host):\(port)") })
         let group = ServiceGroup(
             services: [app], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         try await group.run()
+    }
+}
+
+/// The fault profile named on the command line; a bad one is one line on stderr and exit 78.
+func loadFaults(_ path: String?) throws -> FaultInjector {
+    guard let path else { return FaultInjector() }
+    do {
+        return try FaultInjector(path: path)
+    } catch let error as FaultProfileError {
+        Output.error("--faults \(path): \(error.message)")
+        throw ExitCode(78)
     }
 }

@@ -66,6 +66,6 @@ public enum CardValidity {
         if (birth.month, birth.day) <= (9, 30) {
             return CalendarDay(year: reached.year, month: 9, day: 30)!
         }
-        return reached
+        return reached.lastDayOfMonth
     }
 }
