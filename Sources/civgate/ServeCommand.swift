@@ -120,7 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
                         checks["store"] = .init(status: "failing", detail: "the store does not answer")
                     }
                     checks["dispatcher"] = .init(status: dispatcher.isRunning ? "ok" : "stopped")
-                    return ReadinessReport(checks: checks)
+                    return ReadinessReport(checks: checks, destinations: dispatcher.breakerStates)
                 },
                 onRequeued: { dispatcher.wakeAll() },
                 logger: logger,

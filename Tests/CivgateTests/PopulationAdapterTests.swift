@@ -369,11 +369,10 @@ struct PopulationAdapterTests {
         #expect(unknown == "unknown-operation")
     }
 
-    // The record schema lets a facility be known by its code alone (anyOf code/name). writePlace then
-    // opens <dc:NoiSinh>, writes nothing inside (CoSoYTe needs a name) and closes it: an empty element,
-    // where the adapter promises "left out, never sent blank".
-    @Test("[product bug] a birth place known only by its facility code is not sent as an empty element")
-    func productBugFacilityCodeOnlyPlace() throws {
+    // Regression: the record schema lets a facility be known by its code alone (anyOf code/name), and
+    // writePlace used to open <dc:NoiSinh>, write nothing inside (CoSoYTe needs a name) and close it.
+    @Test("a birth place known only by its facility code is not sent as an empty element")
+    func facilityCodeOnlyPlace() throws {
         let record = try Self.record(
             at: TestIntake.sample("KS-2026-000000003.json"),
             replacing: [("\"code\": \"79034\",\n          \"name\": \"Bệnh viện Từ Dũ\"", "\"code\": \"79034\"")])

@@ -79,11 +79,11 @@ struct RecordChecksTests {
         #expect(aged12.warnings.contains { $0.code == "young-parent" && $0.path == "$.subjects[1].birthDate" })
     }
 
-    // Field reports: mothers aged 12 AND 13. A mother whose book records "13" at the birth was younger
-    // than youngParentAge (14); the check compares against the lower bound of the birth-year range
-    // (age + 1), so it stays silent for an age of 13.
-    @Test("[product bug] a mother recorded by age 13 gets a young-parent warning")
-    func productBugMotherAged13IsYoungParent() throws {
+    // Regression. Field reports: mothers aged 12 AND 13. A mother whose book records "13" at the birth
+    // was younger than youngParentAge (14); the check used the lower bound of the birth-year range
+    // (age + 1) and stayed silent.
+    @Test("a mother recorded by age 13 gets a young-parent warning")
+    func motherAged13IsYoungParent() throws {
         let intake = try TestIntake.make()
         let text = try TestIntake.text(
             of: TestIntake.sample("KS-1974-000000011.json"), replacing: [("\"ageAtEvent\": 33", "\"ageAtEvent\": 13")])
@@ -170,10 +170,10 @@ struct RecordChecksTests {
         #expect(PersonalIdentificationNumber(provinceCode: "0001", sex: .male, birthYear: 2000, serial: 1) == nil)
     }
 
-    // `digits` is documented as "the twelve digits", but the parts initialiser only counts the province
-    // code's bytes: a non-digit province code yields a "PIN" that `init?(_ text:)` itself refuses.
-    @Test("[product bug] a province code that is not three digits gives no PIN")
-    func productBugNonDigitProvinceCode() {
+    // Regression: `digits` is "the twelve digits", but the parts initialiser used to count the province
+    // code's bytes only, building a "PIN" that `init?(_ text:)` itself refuses.
+    @Test("a province code that is not three digits gives no PIN")
+    func nonDigitProvinceCode() {
         let built = PersonalIdentificationNumber(provinceCode: "0A1", sex: .male, birthYear: 2000, serial: 1)
         #expect(built == nil, "built \(built?.digits ?? "")")
     }

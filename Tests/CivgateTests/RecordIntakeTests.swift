@@ -161,17 +161,73 @@ struct RecordIntakeTests {
         }
     }
 
-    // Foundation's JSON parser accepts trailing commas (`[1,]`, `{"a": 1,}`), which RFC 8259 forbids and
-    // the contract's own checker (Python's json) refuses as "not JSON": civgate takes bodies the
-    // registry's validator would call malformed.
-    @Test("[product bug] a trailing comma is malformed JSON", arguments: ["{\"event\": \"birth\",}", "{\"subjects\": [{\"role\": \"child\"},]}"])
-    func productBugTrailingCommaIsMalformed(text: String) throws {
+    // Regression: Foundation's JSON parser accepts trailing commas (`[1,]`, `{"a": 1,}`), which RFC 8259
+    // forbids and the contract's own checker (Python's json) refuses as "not JSON".
+    @Test("a trailing comma is malformed JSON", arguments: ["{\"event\": \"birth\",}", "{\"subjects\": [{\"role\": \"child\"},]}"])
+    func trailingCommaIsMalformed(text: String) throws {
         let intake = try TestIntake.make()
         let result = intake.accept(Data(text.utf8))
         guard case .failure(.malformed) = result else {
             Issue.record("\(text) was parsed as JSON: \(result)")
             return
         }
+    }
+
+    @Test(
+        "anything RFC 8259 does not call JSON is malformed",
+        arguments: [
+            "[1,]", "01", "+1", ".5", "1.", "-", "1e", "NaN", "Infinity", "tru", "nul", "\"unterminated",
+            "\"\\x\"", "\"\\uD800\"", "\"\\uDC00\"", "\"\\u12\"", "\"a\u{1}b\"", "\"tab\tinside\"",
+            "\u{FEFF}{}", "// c\n{}", "{\"a\" 1}", "{1: 2}", "[1 2]", "{\"a\": 1}}", "{\"a\":}",
+        ])
+    func rejectsNonRFCJSON(text: String) throws {
+        let intake = try TestIntake.make()
+        let result = intake.accept(Data(text.utf8))
+        guard case .failure(.malformed) = result else {
+            Issue.record("\(text.debugDescription) was parsed: \(result)")
+            return
+        }
+    }
+
+    @Test("nesting 100,000 deep is malformed, not a crash")
+    func rejectsDeepNesting() throws {
+        let intake = try TestIntake.make()
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        guard case .failure(.malformed) = intake.accept(Data(deep.utf8)) else {
+            Issue.record("100,000 nested arrays were not malformed")
+            return
+        }
+        let member = "{\"x\": " + String(repeating: "[", count: 100_000) + "}"
+        guard case .failure(.malformed) = intake.accept(Data(member.utf8)) else {
+            Issue.record("an unclosed 100,000-deep member was not malformed")
+            return
+        }
+    }
+
+    @Test("a record with every non-ASCII letter written as a \\u escape is stored exactly like the raw UTF-8")
+    func unicodeEscapesDecode() throws {
+        let intake = try TestIntake.make()
+        for url in [TestIntake.sample("KS-2026-000000003.json"), TestIntake.fixture("valid", "ede-name-combining-breve.json")] {
+            let raw = try TestIntake.text(of: url)
+            var escaped = ""
+            for scalar in raw.unicodeScalars {
+                if scalar.isASCII {
+                    escaped.unicodeScalars.append(scalar)
+                } else {
+                    for unit in String(scalar).utf16 { escaped += "\\u" + String(unit, radix: 16).leftPadded(to: 4) }
+                }
+            }
+            #expect(escaped.utf8.allSatisfy { $0 < 0x80 })
+            let fromEscapes = try TestIntake.accept(Data(escaped.utf8), with: intake)
+            let fromRaw = try TestIntake.accept(Data(raw.utf8), with: intake)
+            #expect(fromEscapes.canonicalBytes == fromRaw.canonicalBytes, "\(url.lastPathComponent)")
+            #expect(fromEscapes.normalizations.isEmpty)
+        }
+        // A character outside the BMP arrives as a surrogate pair.
+        let text = try TestIntake.text(
+            of: TestIntake.sample("KS-2026-000000003.json"), replacing: [("\"hometown\": {\n        \"text\": \"Hà Nội\"", "\"hometown\": {\n        \"text\": \"Hà Nội \\ud840\\udc0b\"")])
+        let accepted = try TestIntake.accept(Data(text.utf8), with: intake)
+        #expect(accepted.record.subjects[0].hometown?.text?.unicodeScalars.last == "\u{2000B}")
     }
 
     @Test("invalid UTF-8 and a truncated record are malformed")
@@ -240,9 +296,9 @@ struct RecordIntakeTests {
         }
     }
 
-    // The record schema says of `date`: "2026-02-30 passes here and must be rejected by the normaliser".
-    // Nothing rejects it today: the adapter would then send <NgayThangNam>2026-02-30</…>, which the
-    // Population Database's xs:date refuses, and the delivery dies instead of the request being refused.
+    // Regression. The record schema says of `date`: "2026-02-30 passes here and must be rejected by the
+    // normaliser". Accepted, the adapter would send <NgayThangNam>2026-02-30</…>, which the Population
+    // Database's xs:date refuses: the delivery would die instead of the request being refused.
     /// A sample edit that puts an impossible date at `path`.
     struct ImpossibleDate: Sendable, CustomTestStringConvertible {
         var from: String
@@ -252,12 +308,12 @@ struct RecordIntakeTests {
     }
 
     @Test(
-        "[product bug] a calendar-impossible date is rejected at ingest",
+        "a calendar-impossible date is rejected at ingest",
         arguments: [
             ImpossibleDate(from: "\"date\": \"2026-09-25\"", to: "\"date\": \"2026-02-30\"", path: "$.registration.date"),
             ImpossibleDate(from: "\"value\": \"2026-09-24\"", to: "\"value\": \"2026-02-30\"", path: "$.subjects[0].birthDate"),
         ])
-    func productBugImpossibleDateRejected(_ edit: ImpossibleDate) throws {
+    func impossibleDateRejected(_ edit: ImpossibleDate) throws {
         let intake = try TestIntake.make()
         let text = try TestIntake.text(of: TestIntake.sample("KS-2026-000000003.json"), replacing: [(edit.from, edit.to)])
         let result = intake.accept(Data(text.utf8))
@@ -266,5 +322,12 @@ struct RecordIntakeTests {
             return
         }
         #expect(violations.contains { $0.path.hasPrefix(edit.path) })
+    }
+}
+
+extension String {
+    /// The string with leading zeros up to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

@@ -175,13 +175,12 @@ struct SchemaValidatorTests {
         #expect(throws: (any Error).self) { try SchemaValidator(schema: parsed) }
     }
 
-    // A $ref that resolves to nothing is skipped silently today, so the member it guards accepts
-    // anything (fail-open). The contract lint catches it for record.schema.json, but the validator
-    // says it throws for schemas outside its subset; a dangling or non-local $ref is one.
+    // Regression: a $ref that resolved to nothing used to be skipped silently, so the member it guards
+    // accepted anything (fail-open).
     @Test(
-        "[product bug] a $ref that does not resolve is refused when the schema is loaded",
+        "a $ref that does not resolve is refused when the schema is loaded",
         arguments: ["#/$defs/missing", "other.json#/$defs/pin"])
-    func productBugDanglingRefRefused(reference: String) throws {
+    func danglingRefRefused(reference: String) throws {
         let parsed = JSONValue.object([
             "$defs": .object(["pin": .object(["type": .string("string")])]),
             "properties": .object(["p": .object(["$ref": .string(reference)])]),
@@ -241,20 +240,20 @@ struct SchemaValidatorTests {
         #expect(try Self.found(#"{"pattern": "^(a|b)$"}"#, #""a\n""#) == ["$ pattern"])
     }
 
-    // The fallback only rewrites a `$` at the very end of the pattern; ICU's `$` elsewhere still matches
-    // before a final newline, so `^a$|^b$` accepts "a\n" where ECMA-262 (and the contract check) rejects it.
-    @Test("[product bug] every $ of a fallback pattern is the end of input, not only the last one")
-    func productBugFallbackInnerDollar() throws {
+    // Regression: the fallback used to rewrite only a `$` at the very end of the pattern; ICU's `$`
+    // elsewhere matches before a final newline, so `^a$|^b$` accepted "a\n" where ECMA-262 rejects it.
+    @Test("every $ of a fallback pattern is the end of input, not only the last one")
+    func fallbackInnerDollar() throws {
         let alternatives = try FixedPattern("^a$|^b$")
         #expect(alternatives.matches("a"))
         #expect(!alternatives.matches("a\n"))
         #expect(!alternatives.matches("b\n"))
     }
 
-    // ICU's \d is any Unicode decimal digit; ECMA-262's (without the u flag) is [0-9], and the fixed-shape
-    // matcher already treats it so. The same pattern must not change meaning when it falls back.
-    @Test("[product bug] \\d in a fallback pattern is ASCII only, as in the fixed-shape matcher")
-    func productBugFallbackDigitsASCII() throws {
+    // Regression: ICU's \d is any Unicode decimal digit; ECMA-262's (without the u flag) is [0-9], as in
+    // the fixed-shape matcher. The same pattern must not change meaning when it falls back.
+    @Test("\\d in a fallback pattern is ASCII only, as in the fixed-shape matcher")
+    func fallbackDigitsASCII() throws {
         let digits = try FixedPattern("^(\\d{2}|x)$")
         #expect(digits.matches("04"))
         #expect(!digits.matches("\u{0660}\u{0664}"))

@@ -80,23 +80,36 @@ struct XMLSafetyTests {
 
     // MARK: validator messages
 
-    /// The assign-pin message for fixture child-with-pin with the child's PIN and full name replaced.
-    static func message(childPin: String, childName: String) throws -> [UInt8] {
+    /// The assign-pin message for fixture child-with-pin (every optional element present), as text.
+    static func baseMessage() throws -> String {
         let record = try TestIntake.accept(fileAt: TestIntake.fixture("valid", "child-with-pin.json"), with: TestIntake.make()).record
         let job = DeliveryJob(deliveryID: "dlv_test", record: record, operation: "assign-pin", outboundKey: "cg1-leak-key-0001", attempt: 1)
-        guard case .send(let request) = PopulationAdapter().prepare(job) else { throw NotSent() }
-        var text = String(decoding: request.body, as: UTF8.self)
-        for (from, to) in [
-            ("<dc:SoDinhDanh>001226123456</dc:SoDinhDanh>", "<dc:SoDinhDanh>\(childPin)</dc:SoDinhDanh>"),
-            ("<dc:DayDu>DƯƠNG GIA LONG</dc:DayDu>", "<dc:DayDu>\(childName)</dc:DayDu>"),
-        ] {
-            guard text.contains(from) else { throw NotSent() }
+        guard case .send(let request) = PopulationAdapter().prepare(job) else { throw NotSent(detail: "not sent") }
+        return String(decoding: request.body, as: UTF8.self)
+    }
+
+    /// The base message with `replacements` applied; each must match.
+    static func message(_ replacements: [(String, String)]) throws -> [UInt8] {
+        var text = try baseMessage()
+        for (from, to) in replacements {
+            guard text.contains(from) else { throw NotSent(detail: "the message no longer contains \(from)") }
             text = text.replacingOccurrences(of: from, with: to)
         }
         return Array(text.utf8)
     }
 
-    struct NotSent: Error {}
+    /// The assign-pin message for fixture child-with-pin with the child's PIN and full name replaced.
+    static func message(childPin: String, childName: String) throws -> [UInt8] {
+        try message([
+            ("<dc:SoDinhDanh>001226123456</dc:SoDinhDanh>", "<dc:SoDinhDanh>\(childPin)</dc:SoDinhDanh>"),
+            ("<dc:DayDu>DƯƠNG GIA LONG</dc:DayDu>", "<dc:DayDu>\(childName)</dc:DayDu>"),
+        ])
+    }
+
+    struct NotSent: Error, CustomStringConvertible {
+        var detail: String
+        var description: String { detail }
+    }
 
     static func validationMessages(_ body: [UInt8]) throws -> [String] {
         let validator = try XMLSchemaValidator(schemaAt: ContractFiles.url(ContractFiles.populationSchemaPath))
@@ -123,16 +136,54 @@ struct XMLSafetyTests {
         }
     }
 
-    // Ê Đê and Mnông names carry apostrophes (H'HEN). `redactValues` splits libxml2's message on "'", so
-    // a value containing one shifts the quoting and the rest of the value is printed in clear; the mock
-    // then echoes the message in MoTa and the adapter stores it as the dead letter's reason.
-    @Test("[product bug] a value containing an apostrophe is redacted too")
-    func productBugApostropheValueRedacted() throws {
+    // Regression: Ê Đê and Mnông names carry apostrophes (H'HEN). `redactValues` used to split libxml2's
+    // message on "'", so such a value shifted the quoting and the rest of it was printed in clear; the
+    // mock echoes the message in MoTa and the adapter stores it as the dead letter's reason.
+    @Test("a value containing an apostrophe is redacted too")
+    func apostropheValueRedacted() throws {
         let messages = try Self.validationMessages(Self.message(childPin: "H'HEN-ÊBAN-0123", childName: "DƯƠNG GIA LONG"))
         #expect(messages.contains { $0.contains("SoDinhDanh") }, "\(messages)")
         for message in messages {
             for value in ["HEN", "ÊBAN", "0123"] {
                 #expect(!message.contains(value), "message echoes \(value): \(message)")
+            }
+        }
+    }
+
+    /// A value that looks like personal data and defeats naive quote-based redaction: an apostrophe,
+    /// braces (as libxml2 puts around namespaces) and an `xs:` prefix (as in type names).
+    static let marker = "H'NGUYỄN {VĂN} xs:AN"
+
+    /// One way to break the contract with `marker`, and the element the message must still name.
+    struct Mutation: Sendable, CustomTestStringConvertible {
+        var rule: String
+        var from: String
+        var to: String
+        var element: String
+        var testDescription: String { rule }
+    }
+
+    static let mutations: [Mutation] = [
+        .init(rule: "pattern", from: "<dc:SoDinhDanh>001226123456</dc:SoDinhDanh>", to: "<dc:SoDinhDanh>\(marker)</dc:SoDinhDanh>", element: "SoDinhDanh"),
+        .init(rule: "pattern of the outbound key", from: "<dc:MaYeuCau>cg1-leak-key-0001</dc:MaYeuCau>", to: "<dc:MaYeuCau>\(marker)</dc:MaYeuCau>", element: "MaYeuCau"),
+        .init(rule: "xs:date", from: "<dc:NgayDangKy>2026-10-12</dc:NgayDangKy>", to: "<dc:NgayDangKy>\(marker)</dc:NgayDangKy>", element: "NgayDangKy"),
+        .init(rule: "enumeration", from: "<dc:GioiTinh>1</dc:GioiTinh>", to: "<dc:GioiTinh>\(marker)</dc:GioiTinh>", element: "GioiTinh"),
+        .init(rule: "attribute enumeration", from: "HeThongMa=\"QD19-2025\">00008", to: "HeThongMa=\"\(marker)\">00008", element: "MaDonViHanhChinh"),
+        .init(rule: "xs:boolean", from: "</dc:MaYeuCau>", to: "</dc:MaYeuCau><dc:XacNhanSinhDoi>\(marker)</dc:XacNhanSinhDoi>", element: "XacNhanSinhDoi"),
+        .init(rule: "fixed attribute", from: "PhienBan=\"1.0\"", to: "PhienBan=\"\(marker)\"", element: "YeuCauCapSoDinhDanh"),
+        .init(rule: "xs:positiveInteger attribute", from: "PhienBan=\"1\">KS-", to: "PhienBan=\"\(marker)\">KS-", element: "MaHoSoNguon"),
+        .init(rule: "pattern of a simple-content extension", from: "HeThongMa=\"QD1019-2008\">01</dc:DanToc>", to: "HeThongMa=\"QD1019-2008\">\(marker)</dc:DanToc>", element: "DanToc"),
+        .init(rule: "pattern of a parent's year", from: "<dc:Nam>1996</dc:Nam>", to: "<dc:Nam>\(marker)</dc:Nam>", element: "Nam"),
+    ]
+
+    @Test("whatever rule a value breaks, the message names the element and never the value", arguments: mutations)
+    func noRuleEchoesTheValue(_ mutation: Mutation) throws {
+        let messages = try Self.validationMessages(Self.message([(mutation.from, mutation.to)]))
+        #expect(!messages.isEmpty, "the broken message was accepted")
+        #expect(messages.contains { $0.contains(mutation.element) }, "\(messages)")
+        for message in messages {
+            for fragment in ["NGUYỄN", "VĂN", "xs:AN"] {
+                #expect(!message.contains(fragment), "message echoes \(fragment): \(message)")
             }
         }
     }

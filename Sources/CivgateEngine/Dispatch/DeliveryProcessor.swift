@@ -10,6 +10,7 @@ struct DeliveryProcessor: Sendable {
     let store: any GatewayStore
     let directory: DestinationDirectory
     let owner: String
+    let limiter: RateLimiter
     let logger: Logger
 
     /// What came of the attempt, before it is stored.
@@ -21,14 +22,32 @@ struct DeliveryProcessor: Sendable {
         var responseExcerpt: String?
     }
 
-    /// Runs one attempt; returns the destinations whose deliveries it released (to wake them).
-    func process(_ claimed: ClaimedDelivery) async -> Set<String> {
+    /// What one attempt did: deliveries it released (to wake their workers) and what it says about the
+    /// destination's health (`nil`: nothing, e.g. no call was made).
+    struct Result {
+        var released: Set<String> = []
+        var healthy: Bool?
+    }
+
+    /// Runs one attempt.
+    func process(_ claimed: ClaimedDelivery) async -> Result {
         let started = Timestamp.now()
         let clock = ContinuousClock.now
-        guard let step = await attempt(claimed) else { return [] }  // cancelled: the lease is released later
+        guard let step = await attempt(claimed) else { return Result() }  // cancelled: the lease is released later
         let elapsed = ContinuousClock.now - clock
         let now = Timestamp.now()
         let completion = completion(for: claimed, step: step, startedAt: started, elapsed: elapsed, now: now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        Metrics.shared.increment(
+            "civgate_delivery_attempts_total",
+            ["destination": claimed.destination, "operation": claimed.operation, "outcome": completion.attempt.outcome])
+        Metrics.shared.increment("civgate_delivery_seconds_total", by: seconds, ["destination": claimed.destination])
+        let healthy: Bool? =
+            switch step.outcome {
+            case .retry: step.request == nil ? nil : false
+            case .needsData: nil
+            default: step.request == nil ? nil : true
+            }
         logger.debug(
             "attempt finished",
             metadata: [
@@ -36,11 +55,11 @@ struct DeliveryProcessor: Sendable {
                 "state": "\(completion.newState.rawValue)", "error": "\(completion.errorCode ?? "-")",
             ])
         do {
-            return try await store.complete(completion, now: now)
+            return Result(released: try await store.complete(completion, now: now), healthy: healthy)
         } catch {
             // The lease expires and the delivery is claimed again with the same key: nothing is lost.
             logger.error("cannot record an attempt", metadata: ["delivery": "\(claimed.id)", "error": "\(type(of: error))"])
-            return []
+            return Result(healthy: healthy)
         }
     }
 
@@ -62,6 +81,7 @@ struct DeliveryProcessor: Sendable {
         case .send(let request):
             let baseURL = await directory.url(for: claimed.destination)
             do {
+                try await limiter.acquire()
                 let reply = try await transport.send(request, baseURL: baseURL)
                 return Step(
                     outcome: adapter.classify(reply, for: job), httpStatus: reply.status, request: request,

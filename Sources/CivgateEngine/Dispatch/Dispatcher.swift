@@ -13,6 +13,7 @@ public final class Dispatcher: Service, Sendable {
     private let adapters: [String: any DestinationAdapter]
     private let directory: DestinationDirectory
     private let wakeups: [String: Wakeup]
+    private let breakers: [String: CircuitBreaker]
     private let stopSignal = Wakeup()
     private let stopping = Atomic<Bool>(false)
     private let running = Atomic<Bool>(false)
@@ -45,11 +46,25 @@ public final class Dispatcher: Service, Sendable {
         }
         self.adapters = byName.filter { configuration.destinations[$0.key] != nil }
         self.wakeups = Dictionary(uniqueKeysWithValues: self.adapters.keys.map { ($0, Wakeup()) })
+        var breakers: [String: CircuitBreaker] = [:]
+        for name in self.adapters.keys {
+            Metrics.shared.set("civgate_breaker_state", 0, ["destination": name])
+            breakers[name] = CircuitBreaker(settings: configuration.destinations[name]!.breaker) { [store, logger] state in
+                let value: Double = state == .closed ? 0 : state == .halfOpen ? 1 : 2
+                Metrics.shared.set("civgate_breaker_state", value, ["destination": name])
+                logger.warning("circuit breaker \(state.rawValue)", metadata: ["destination": "\(name)"])
+                Task { try? await store.reportHealth(destination: name, state: state.rawValue, now: Timestamp.now()) }
+            }
+        }
+        self.breakers = breakers
         self.owner = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(Identifiers.make(prefix: "w").suffix(6))"
     }
 
     /// Whether the worker loops are running (for `/readyz`).
     public var isRunning: Bool { running.load(ordering: .relaxed) }
+
+    /// Each destination's circuit breaker state (for `/readyz` details).
+    public var breakerStates: [String: String] { breakers.mapValues { $0.state.rawValue } }
 
     /// Tells every idle worker to look for work (after an operator action).
     public func wakeAll() {
@@ -74,12 +89,16 @@ public final class Dispatcher: Service, Sendable {
                     let settings = configuration.destinations[name]!
                     let processor = DeliveryProcessor(
                         adapter: adapter, transport: transports[name]!, policy: settings.retry, store: store,
-                        directory: directory, owner: owner, logger: logger)
-                    for _ in 0..<max(1, settings.workers) {
-                        workers += 1
-                        group.addTask {
-                            await self.workerLoop(destination: name, processor: processor)
-                            return false
+                        directory: directory, owner: owner, limiter: RateLimiter(perSecond: settings.rateLimit),
+                        logger: logger)
+                    let budgets: [(Lane, Int)] = [(.live, max(1, settings.workers)), (.backfill, max(1, settings.backfillWorkers))]
+                    for (lane, count) in budgets {
+                        for _ in 0..<count {
+                            workers += 1
+                            group.addTask {
+                                await self.workerLoop(destination: name, lane: lane, processor: processor)
+                                return false
+                            }
                         }
                     }
                 }
@@ -107,27 +126,38 @@ public final class Dispatcher: Service, Sendable {
 
     private var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
-    private func workerLoop(destination: String, processor: DeliveryProcessor) async {
+    private func workerLoop(destination: String, lane: Lane, processor: DeliveryProcessor) async {
         let wakeup = wakeups[destination]!
+        let breaker = breakers[destination]!
         let lease = configuration.dispatcher.lease.milliseconds
         while !isStopping && !Task.isCancelled {
             let generation = wakeup.generation
+            guard breaker.allow() else {
+                // Open: nothing is sent until the breaker lets a probe through.
+                Metrics.shared.increment("civgate_breaker_rejections_total", ["destination": destination])
+                await wakeup.wait(unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
+                continue
+            }
             let now = Timestamp.now()
             let claimed: [ClaimedDelivery]
             do {
                 claimed = try await store.claim(
-                    destination: destination, owner: owner, limit: 1, now: now, leaseUntil: now + lease)
+                    destination: destination, lane: lane, owner: owner, limit: 1, now: now, leaseUntil: now + lease)
             } catch {
+                breaker.record(success: nil)
                 logger.warning("claim failed", metadata: ["destination": "\(destination)", "error": "\(type(of: error))"])
                 await wakeup.wait(unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
                 continue
             }
             if claimed.isEmpty {
+                breaker.record(success: nil)
                 await wakeup.wait(unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
                 continue
             }
             for delivery in claimed {
-                wake(await processor.process(delivery))
+                let result = await processor.process(delivery)
+                breaker.record(success: result.healthy)
+                wake(result.released)
             }
         }
     }

@@ -31,6 +31,11 @@ struct GatewayRoutes: Sendable {
             try await resolve(request, id: try context.parameters.require("id"))
         }
         router.get("/healthz") { _, _ in try json(["status": "ok"]) }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: Metrics.shared.exposition())))
+        }
         router.get("/readyz") { _, _ in
             let report = await readiness()
             return try json(report, status: report.ready ? .ok : .serviceUnavailable)

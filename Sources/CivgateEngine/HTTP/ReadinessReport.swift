@@ -13,11 +13,15 @@ public struct ReadinessReport: Sendable, Codable {
 
     public var status: String
     public var checks: [String: Check]
+    /// Circuit breaker per destination (`closed`, `open`, `half-open`): an open breaker does not make
+    /// the gateway unready, since intake still works and deliveries wait.
+    public var destinations: [String: String]?
 
     var ready: Bool { status == "ready" }
 
-    public init(checks: [String: Check]) {
+    public init(checks: [String: Check], destinations: [String: String]? = nil) {
         self.checks = checks
+        self.destinations = destinations
         self.status = checks.values.allSatisfy { $0.status == "ok" } ? "ready" : "not-ready"
     }
 }

@@ -36,6 +36,17 @@ public final class IngestService: Sendable {
     /// Handles one `POST /v1/records` body under an idempotency key. The key may come in the draft's
     /// structured-header form (a quoted string) or bare.
     public func submit(key rawKey: String?, body: Data, lane: Lane = .live) async -> Answer {
+        let answer = await answer(key: rawKey, body: body, lane: lane)
+        let outcome: String =
+            switch answer {
+            case .stored(let status, _, let replayed): replayed ? "replayed" : status == 202 ? "accepted" : "existing"
+            case .problem(let problem): problem.code
+            }
+        Metrics.shared.increment("civgate_ingest_total", ["outcome": outcome])
+        return answer
+    }
+
+    private func answer(key rawKey: String?, body: Data, lane: Lane) async -> Answer {
         guard let rawKey else {
             return .problem(
                 Problem(

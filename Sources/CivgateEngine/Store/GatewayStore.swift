@@ -13,8 +13,8 @@ public protocol GatewayStore: Sendable {
     func deliveryView(id: String) async throws -> DeliveryView?
     /// Leases up to `limit` due deliveries of `destination` to `owner` until `leaseUntil`; also takes
     /// back deliveries whose lease expired (their worker died).
-    func claim(destination: String, owner: String, limit: Int, now: Int64, leaseUntil: Int64) async throws
-        -> [ClaimedDelivery]
+    func claim(destination: String, lane: Lane, owner: String, limit: Int, now: Int64, leaseUntil: Int64)
+        async throws -> [ClaimedDelivery]
     /// Records an attempt and moves the delivery on; ignored when `owner` no longer holds the lease.
     /// Returns the destinations of deliveries that this released (dependents now pending).
     @discardableResult

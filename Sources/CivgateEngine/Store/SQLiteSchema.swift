@@ -62,7 +62,7 @@ enum SQLiteSchema {
                       created_at INTEGER NOT NULL,
                       updated_at INTEGER NOT NULL
                     );
-                    CREATE INDEX deliveries_due ON deliveries (destination, state, next_attempt_at);
+                    CREATE INDEX deliveries_due ON deliveries (destination, lane, state, next_attempt_at);
                     CREATE INDEX deliveries_record ON deliveries (record_id);
                     CREATE INDEX deliveries_depends_on ON deliveries (depends_on);
                     CREATE TABLE attempts (

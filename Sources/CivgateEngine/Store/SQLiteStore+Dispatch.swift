@@ -2,21 +2,21 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    public func claim(destination: String, owner: String, limit: Int, now: Int64, leaseUntil: Int64) async throws
-        -> [ClaimedDelivery]
+    public func claim(destination: String, lane: Lane, owner: String, limit: Int, now: Int64, leaseUntil: Int64)
+        async throws -> [ClaimedDelivery]
     {
         try await writing { db in
             let due = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT id, state, lease_owner FROM deliveries
-                    WHERE destination = ?
+                    WHERE destination = ? AND lane = ?
                       AND ((state IN ('pending', 'retrying') AND next_attempt_at <= ?)
                            OR (state = 'in_flight' AND lease_expires_at <= ?))
-                    ORDER BY lane = 'backfill', next_attempt_at
+                    ORDER BY next_attempt_at
                     LIMIT ?
                     """,
-                arguments: [destination, now, now, limit])
+                arguments: [destination, lane.rawValue, now, now, limit])
             return try due.map { row in
                 let id: String = row["id"]
                 let previous = DeliveryState(rawValue: row["state"]) ?? .pending
