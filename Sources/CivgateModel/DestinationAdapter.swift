@@ -26,10 +26,13 @@ public struct DeliveryJob: Sendable {
     public var upstreamResults: [String: [String: String]]
     /// Operator confirmations recorded on this delivery, e.g. `multiple-birth-confirmed`.
     public var confirmations: Set<String>
+    /// Today's date in Vietnam (`YYYY-MM-DD`), given by the engine so adapters need no clock; empty when
+    /// unknown (previews, tests), in which case no date-based decision is made.
+    public var today: String
 
     public init(
         deliveryID: String, record: CivilRecord, operation: String, outboundKey: String, attempt: Int,
-        upstreamResults: [String: [String: String]] = [:], confirmations: Set<String> = []
+        upstreamResults: [String: [String: String]] = [:], confirmations: Set<String> = [], today: String = ""
     ) {
         self.deliveryID = deliveryID
         self.record = record
@@ -38,6 +41,7 @@ public struct DeliveryJob: Sendable {
         self.attempt = attempt
         self.upstreamResults = upstreamResults
         self.confirmations = confirmations
+        self.today = today
     }
 }
 
@@ -66,6 +70,9 @@ public enum PreparedRequest: Sendable {
     case needsData(fields: [String], detail: String)
     /// The record can never be mapped for this operation.
     case unmappable(code: String, detail: String)
+    /// Nothing to send: the operation does not apply to this record (e.g. a child card for a person
+    /// born decades ago). The delivery succeeds without a call; `reason` is kept as its result.
+    case skip(reason: String)
 }
 
 /// A destination's HTTP reply.

@@ -30,7 +30,7 @@ enum Catalog {
         switch name {
         case "insurance":
             return try InsuranceMock.buildApplication(
-                host: host, port: port, seed: seed, logger: logger, onServerRunning: onServerRunning)
+                host: host, port: port, seed: seed, logger: logger, faults: faults, onServerRunning: onServerRunning)
         default:
             return try PopulationMock.buildApplication(
                 host: host, port: port, seed: seed, logger: logger, faults: faults, onServerRunning: onServerRunning)

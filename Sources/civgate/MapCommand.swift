@@ -70,6 +70,8 @@ struct MapCommand: AsyncParsableCommand {
             case .unmappable(let code, let detail):
                 Output.error("cannot map: \(code): \(detail)")
                 throw ExitCode(65)
+            case .skip(let reason):
+                Output.line("nothing to send: \(reason)")
             }
         }
     }

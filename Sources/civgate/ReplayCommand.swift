@@ -145,6 +145,7 @@ enum MessagePreview {
         case .send(let request): return Masking.message(String(decoding: request.body, as: UTF8.self))
         case .needsData(let fields, let detail): return "  still cannot be mapped: missing \(fields.joined(separator: ", ")) (\(detail))"
         case .unmappable(let code, let detail): return "  cannot be mapped: \(code): \(detail)"
+        case .skip(let reason): return "  nothing to send: \(reason)"
         }
     }
 }

@@ -58,6 +58,8 @@ enum InsuranceFixtures {
             Issue.record("needs data \(fields): \(detail)", sourceLocation: sourceLocation)
         case .unmappable(let code, let detail):
             Issue.record("unmappable \(code): \(detail)", sourceLocation: sourceLocation)
+        case .skip(let reason):
+            Issue.record("skipped: \(reason)", sourceLocation: sourceLocation)
         }
         throw NotSent()
     }

@@ -310,6 +310,8 @@ struct PopulationAdapterTests {
                 for field in fields { needsData[field, default: 0] += 1 }
             case .unmappable(let code, let detail):
                 Issue.record("\(label): a birth was unmappable: \(code) \(detail)")
+            case .skip(let reason):
+                Issue.record("\(label): assign-pin skipped a birth: \(reason)")
             }
         }
         // Every commune the generator uses is in the adapter's table and every generated child has a

@@ -58,6 +58,13 @@ struct ChildCardRequest {
                 "the place of birth has no 5-character facility code"
                     + (province.map { " and the setting \(FacilityDefaults.key(for: $0)) is not configured" } ?? ""))
         }
+        if let birth, !job.today.isEmpty {
+            // Historical births arrive by the million: a card that would already have ended is not issued.
+            let effective = record.registration.date.flatMap { CalendarDay(iso: $0) } ?? birth
+            if CardValidity.validTo(birth: birth, on: effective).iso < job.today {
+                return .skip(reason: "not-applicable: the child is past the age of the child card (72 months)")
+            }
+        }
         guard missing.isEmpty, let pin, let name = child.name, let sex = child.sex, let birth, let province,
             let facility, let birthDate = child.birthDate.flatMap(MessageParts.BirthDate.init)
         else {

@@ -72,8 +72,11 @@ struct DeliveryProcessor: Sendable {
         }
         let job = DeliveryJob(
             deliveryID: claimed.id, record: record, operation: claimed.operation, outboundKey: claimed.outboundKey,
-            attempt: claimed.attempt, upstreamResults: claimed.upstreamResults, confirmations: claimed.confirmations)
+            attempt: claimed.attempt, upstreamResults: claimed.upstreamResults, confirmations: claimed.confirmations,
+            today: Self.todayInVietnam())
         switch adapter.prepare(job) {
+        case .skip(let reason):
+            return Step(outcome: .success(result: ["skipped": reason]))
         case .needsData(let fields, let detail):
             return Step(outcome: .needsData(fields: fields, detail: detail))
         case .unmappable(let code, let detail):
@@ -97,6 +100,11 @@ struct DeliveryProcessor: Sendable {
         }
     }
 
+    /// The calendar date in Vietnam (UTC+7, no daylight saving).
+    static func todayInVietnam() -> String {
+        String(Timestamp.iso(Timestamp.now() + 7 * 3_600_000).prefix(10))
+    }
+
     private func completion(
         for claimed: ClaimedDelivery, step: Step, startedAt: Int64, elapsed: Duration, now: Int64
     ) -> DeliveryCompletion {
@@ -111,7 +119,7 @@ struct DeliveryProcessor: Sendable {
             requestBody: step.request.map { Data($0.body) })
         switch step.outcome {
         case .success(let result):
-            attempt.outcome = "success"
+            attempt.outcome = step.request == nil ? "skipped" : "success"
             completion.newState = .succeeded
             completion.result = result
             completion.cause = "attempt \(claimed.attempt) succeeded"
