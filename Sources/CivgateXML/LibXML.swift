@@ -11,8 +11,8 @@ enum LibXML {
         _ = initialized
     }
 
-    static func lastErrorMessage() -> String? {
-        guard let error = xmlGetLastError(), let message = error.pointee.message else { return nil }
-        return String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+    static func lastErrorLine() -> Int? {
+        guard let error = xmlGetLastError(), error.pointee.line > 0 else { return nil }
+        return Int(error.pointee.line)
     }
 }

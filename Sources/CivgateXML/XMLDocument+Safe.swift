@@ -22,7 +22,9 @@ public final class SafeXMLDocument: @unchecked Sendable {
             }
         }
         guard let parsed else {
-            throw ParseError(description: LibXML.lastErrorMessage() ?? "not well-formed XML")
+            // libxml2's parse messages can quote the document (entity names, undecodable bytes): keep
+            // only where it failed.
+            throw ParseError(description: "not well-formed XML" + (LibXML.lastErrorLine().map { " (line \($0))" } ?? ""))
         }
         if parsed.pointee.intSubset != nil {
             xmlFreeDoc(parsed)

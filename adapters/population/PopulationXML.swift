@@ -2,12 +2,34 @@ import CivgateModel
 
 /// The parts shared by every Population Database message.
 enum PopulationXML {
-    static func writeRegistration(_ element: String, _ record: CivilRecord, provinceCode: String, into xml: inout XMLWriter) {
+    /// Why a `record-death` or `update-citizen` waits when the registering commune was split in 2025
+    /// (codes and rules only, no personal data).
+    static let splitCommuneDetail =
+        "the registering commune was split between several communes on 1 July 2025: the commune that keeps its registers now cannot be derived from the record"
+
+    /// The detail of a `needs_data`: the split-commune reason alone when that is all that is missing,
+    /// else `base`, followed by the split-commune reason when it also applies.
+    static func needsDataDetail(_ base: String, missing: [String], split: Bool) -> String {
+        guard split else { return base }
+        return missing == ["registration.authority.code"] ? splitCommuneDetail : base + "; " + splitCommuneDetail
+    }
+
+    /// The registration block. `current` (record-death and update-citizen) adds the registering
+    /// commune's unit today: `MaDonViHienTai` when known, `MaTinhHienTai`; assign-pin sends neither (the
+    /// PIN keeps the province of its time).
+    static func writeRegistration(
+        _ element: String, _ record: CivilRecord, provinceCode: String, current: CommuneTable.CurrentUnit? = nil,
+        into xml: inout XMLWriter
+    ) {
         let authority = record.registration.authority
         xml.open(element)
         xml.open("CoQuanDangKy")
         xml.leaf("MaDonViHanhChinh", authority.code, [("HeThongMa", authority.codeSystem)])
         xml.leaf("MaTinh", provinceCode)
+        if case .known(let commune, let province)? = current {
+            xml.leaf("MaDonViHienTai", commune)
+            xml.leaf("MaTinhHienTai", province)
+        }
         xml.leaf("Ten", authority.name)
         xml.close("CoQuanDangKy")
         xml.leaf("SoQuyen", record.registration.book)

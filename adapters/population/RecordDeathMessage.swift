@@ -1,7 +1,8 @@
 import CivgateModel
 
 /// Builds the `record-death` request (YeuCauGhiNhanKhaiTu): the Population Database closes the record of
-/// the citizen with this PIN.
+/// the citizen with this PIN. The registration names the registering commune's unit today
+/// (`MaDonViHienTai`, `MaTinhHienTai`); a pre-2025 commune split in 2025 waits in `needs_data`.
 struct RecordDeathMessage {
     let communes: CommuneTable
 
@@ -18,18 +19,20 @@ struct RecordDeathMessage {
         if deceased.death?.at == nil { missing.append("\(path).death.at") }
         let authority = record.registration.authority
         let commune = communes.lookup(code: authority.code, system: authority.codeSystem)
-        if commune == nil { missing.append("registration.authority.code") }
+        let current = communes.current(code: authority.code, system: authority.codeSystem)
+        let split = if case .split? = current { true } else { false }
+        if commune == nil || split { missing.append("registration.authority.code") }
         guard missing.isEmpty, let pin = deceased.pin, let name = deceased.name, let at = deceased.death?.at,
             let commune
         else {
-            return .needsData(
-                fields: missing,
-                detail: "the Population Database closes a citizen's record by PIN and needs the time of death and a known commune")
+            let detail = "the Population Database closes a citizen's record by PIN and needs the time of death and a known commune"
+            return .needsData(fields: missing, detail: PopulationXML.needsDataDetail(detail, missing: missing, split: split))
         }
         var xml = XMLWriter(prefix: "dc")
         xml.root("YeuCauGhiNhanKhaiTu", namespace: AssignPinMessage.namespace, [("PhienBan", "1.0")])
         xml.leaf("MaYeuCau", job.outboundKey)
-        PopulationXML.writeRegistration("DangKyKhaiTu", record, provinceCode: commune.provinceCode, into: &xml)
+        PopulationXML.writeRegistration(
+            "DangKyKhaiTu", record, provinceCode: commune.provinceCode, current: current, into: &xml)
         xml.open("NguoiChet")
         xml.leaf("SoDinhDanh", pin)
         PopulationXML.writeName(name, into: &xml)

@@ -1,7 +1,9 @@
 import CivgateModel
 
 /// Builds the `update-citizen` request (YeuCauCapNhatCongDan) for events that change citizen records,
-/// and for a newer version of an already delivered birth.
+/// and for a newer version of an already delivered birth. The registration names the registering
+/// commune's unit today (`MaDonViHienTai`, `MaTinhHienTai`); a pre-2025 commune split in 2025 waits in
+/// `needs_data`.
 struct UpdateCitizenMessage {
     let communes: CommuneTable
 
@@ -20,17 +22,18 @@ struct UpdateCitizenMessage {
         if principals.isEmpty { missing.append("subjects[person]") }
         let authority = record.registration.authority
         let commune = communes.lookup(code: authority.code, system: authority.codeSystem)
-        if commune == nil { missing.append("registration.authority.code") }
+        let current = communes.current(code: authority.code, system: authority.codeSystem)
+        let split = if case .split? = current { true } else { false }
+        if commune == nil || split { missing.append("registration.authority.code") }
         guard missing.isEmpty, let commune else {
-            return .needsData(
-                fields: missing,
-                detail: "the Population Database updates citizens by PIN: every person the event is about needs one, at a known commune")
+            let detail = "the Population Database updates citizens by PIN: every person the event is about needs one, at a known commune"
+            return .needsData(fields: missing, detail: PopulationXML.needsDataDetail(detail, missing: missing, split: split))
         }
         var xml = XMLWriter(prefix: "dc")
         xml.root("YeuCauCapNhatCongDan", namespace: AssignPinMessage.namespace, [("PhienBan", "1.0")])
         xml.leaf("MaYeuCau", job.outboundKey)
         xml.leaf("LoaiSuKien", record.event.rawValue)
-        PopulationXML.writeRegistration("DangKy", record, provinceCode: commune.provinceCode, into: &xml)
+        PopulationXML.writeRegistration("DangKy", record, provinceCode: commune.provinceCode, current: current, into: &xml)
         PopulationXML.writeDate("NgayXacLap", record.marriage?.establishedOn, into: &xml)
         for principal in principals {
             let subject = principal.subject

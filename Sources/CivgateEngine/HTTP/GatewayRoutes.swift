@@ -17,6 +17,7 @@ struct GatewayRoutes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/records") { request, _ in try await postRecord(request) }
+        router.post("/v1/records:batch") { request, _ in try postBatch(request) }
         router.get("/v1/records/{id}") { _, context in
             let id = try context.parameters.require("id")
             guard let view = try await store.recordView(id: id) else { throw Problem.notFound("record") }
@@ -73,6 +74,67 @@ struct GatewayRoutes: Sendable {
     static func recordID(in body: Data) -> String? {
         struct Identified: Decodable { var id: String }
         return try? JSONDecoder().decode(Identified.self, from: body).id
+    }
+
+    /// `POST /v1/records:batch`: NDJSON in, one result line per record line out, both streamed; lines
+    /// are taken in chunks whose writes share transactions (group commit).
+    private func postBatch(_ request: Request) throws -> Response {
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+        guard let mediaType, ["application/x-ndjson", "application/ndjson", "application/jsonl"].contains(mediaType.lowercased())
+        else {
+            throw Problem(
+                status: 415, code: "unsupported-media-type", title: "Unsupported media type",
+                detail: "send records as application/x-ndjson, one JSON record per line")
+        }
+        let ingest = self.ingest
+        let maxLine = maxBodyBytes
+        return Response(
+            status: .ok, headers: [.contentType: "application/x-ndjson"],
+            body: ResponseBody { writer in
+                var splitter = NDJSONLineSplitter(maxLineBytes: maxLine)
+                var pending: [NDJSONLineSplitter.Line] = []
+                for try await buffer in request.body {
+                    pending += splitter.feed(buffer)
+                    if pending.count >= Self.batchChunk {
+                        try await writer.write(await Self.process(pending, ingest: ingest, maxLine: maxLine))
+                        pending = []
+                    }
+                }
+                if let last = splitter.finish() { pending.append(last) }
+                if !pending.isEmpty { try await writer.write(await Self.process(pending, ingest: ingest, maxLine: maxLine)) }
+                try await writer.finish(nil)
+            })
+    }
+
+    /// Lines per chunk: ingested concurrently, answered in order.
+    static let batchChunk = 512
+
+    private static func process(_ lines: [NDJSONLineSplitter.Line], ingest: IngestService, maxLine: Int) async -> ByteBuffer {
+        let results = await withTaskGroup(of: BatchLineResult.self) { group in
+            for line in lines {
+                group.addTask {
+                    switch line {
+                    case .text(let number, let bytes):
+                        return await ingest.submitBatchLine(Data(bytes), line: number)
+                    case .oversized(let number):
+                        return BatchLineResult(
+                            line: number, status: "rejected",
+                            problem: Problem(
+                                status: 413, code: "body-too-large", title: "Record too large",
+                                detail: "a record line may be at most \(maxLine) bytes"))
+                    }
+                }
+            }
+            return await group.reduce(into: [BatchLineResult]()) { $0.append($1) }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var buffer = ByteBuffer()
+        for result in results.sorted(by: { $0.line < $1.line }) {
+            buffer.writeBytes((try? encoder.encode(result)) ?? Data())
+            buffer.writeString("\n")
+        }
+        return buffer
     }
 
     /// `POST /v1/deliveries/{id}/resolve`: confirm a multiple birth, or retry, with a reason.

@@ -13,7 +13,7 @@ public final class IngestService: Sendable {
     }
 
     private let store: any GatewayStore
-    private let intake: RecordIntake
+    let intake: RecordIntake
     private let routes: [String: [RouteStep]]
     private let retentionMilliseconds: Int64
     private let gate = IdempotencyGate()
@@ -84,7 +84,7 @@ public final class IngestService: Sendable {
         }
     }
 
-    private func write(
+    func write(
         _ accepted: RecordIntake.Accepted, key: String?, fingerprint: String, lane: Lane, now: Int64
     ) async -> Answer {
         let record = plan(accepted, lane: lane, now: now)
