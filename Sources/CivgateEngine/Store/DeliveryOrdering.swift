@@ -23,6 +23,39 @@ enum DeliveryOrdering {
             arguments: [deliveryID])
     }
 
+    /// Later events of the same people at the same destination that were free to go (`pending`,
+    /// `retrying`) go back to `waiting` behind `deliveryID`: an earlier-registered event can arrive after
+    /// a later one (a backfilled correction after a live death). Returns the ids held back.
+    @discardableResult
+    static func holdLaterEvents(behind deliveryID: String, now: Int64, _ db: Database) throws -> [String] {
+        let later = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT d.id, d.state FROM delivery_persons mine
+                JOIN delivery_persons later
+                  ON later.person_key = mine.person_key AND later.destination = mine.destination
+                  AND later.order_key > mine.order_key AND later.delivery_id <> mine.delivery_id
+                JOIN deliveries d ON d.id = later.delivery_id
+                WHERE mine.delivery_id = ? AND d.state IN ('pending', 'retrying')
+                """,
+            arguments: [deliveryID])
+        for row in later {
+            let id: String = row["id"]
+            let from = DeliveryState(rawValue: row["state"]) ?? .pending
+            try hold(db, id: id, from: from, behind: deliveryID, now: now)
+        }
+        return later.map { $0["id"] }
+    }
+
+    /// Puts a delivery that may not go yet back to `waiting` behind `blocker`.
+    static func hold(_ db: Database, id: String, from: DeliveryState, behind blocker: String, now: Int64) throws {
+        try db.execute(
+            sql: "UPDATE deliveries SET state = 'waiting', lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+            arguments: [now, id])
+        try StoreQueries.insertTransition(
+            db, deliveryID: id, from: from, to: .waiting, cause: "waits for the person's earlier event \(blocker)", at: now)
+    }
+
     /// Moves a delivery to another state with its cause; releases what waited for it when it is done.
     static func move(
         _ db: Database, deliveryID: String, from: DeliveryState, to: DeliveryState, cause: String, now: Int64

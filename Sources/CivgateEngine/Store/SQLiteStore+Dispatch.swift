@@ -17,9 +17,15 @@ extension SQLiteStore {
                     LIMIT ?
                     """,
                 arguments: [destination, lane.rawValue, now, now, limit])
-            return try due.map { row in
+            return try due.compactMap { row in
                 let id: String = row["id"]
                 let previous = DeliveryState(rawValue: row["state"]) ?? .pending
+                // An earlier event of the same person may have arrived since this one became due (or
+                // while its last attempt was in flight): it goes first.
+                if previous != .inFlight, let blocker = try DeliveryOrdering.blocker(db, of: id) {
+                    try DeliveryOrdering.hold(db, id: id, from: previous, behind: blocker, now: now)
+                    return nil
+                }
                 try db.execute(
                     sql: """
                         UPDATE deliveries SET state = 'in_flight', lease_owner = ?, lease_expires_at = ?,

@@ -62,6 +62,8 @@ extension SQLiteStore {
                 arguments: [delivery.id, person, delivery.destination, record.orderKey])
         }
         let blocker = try DeliveryOrdering.blocker(db, of: delivery.id)
+        // This event may be registered before events of the same people that arrived earlier.
+        try DeliveryOrdering.holdLaterEvents(behind: delivery.id, now: now, db)
         let state: DeliveryState = delivery.dependsOn == nil && blocker == nil ? .pending : .waiting
         if state == .pending {
             try db.execute(sql: "UPDATE deliveries SET state = 'pending' WHERE id = ?", arguments: [delivery.id])

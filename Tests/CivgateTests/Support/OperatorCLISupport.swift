@@ -37,50 +37,41 @@ enum OperatorCLI {
         for (key, value) in environment { merged[key] = value }
         process.environment = merged
         process.standardInput = FileHandle.nullDevice
-        let collected = Collected()
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
-            collected.append(data, toError: false, eof: data.isEmpty)
-        }
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
-            collected.append(data, toError: true, eof: data.isEmpty)
-        }
+        // Each pipe is drained to its end on a thread of its own (blocking reads stay off the task pool).
+        let out = Drained(stdout.fileHandleForReading)
+        let err = Drained(stderr.fileHandleForReading)
         try process.run()
         do {
             try await waitUntil(timeout: timeout, "civgate \(arguments.joined(separator: " ")) to finish") {
-                !process.isRunning && collected.bothClosed
+                !process.isRunning && out.isDone && err.isDone
             }
         } catch {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             throw error
         }
-        let (out, err) = collected.texts
-        return OperatorCLIResult(arguments: arguments, status: process.terminationStatus, stdout: out, stderr: err)
+        return OperatorCLIResult(arguments: arguments, status: process.terminationStatus, stdout: out.text, stderr: err.text)
     }
 
-    private final class Collected: Sendable {
-        private let state = Mutex<(out: Data, err: Data, closed: Int)>((Data(), Data(), 0))
+    /// Everything a pipe delivers until its writer closes it.
+    private final class Drained: Sendable {
+        private let state = Mutex<(data: Data, done: Bool)>((Data(), false))
 
-        func append(_ data: Data, toError: Bool, eof: Bool) {
-            state.withLock {
-                if eof { $0.closed += 1 } else if toError { $0.err += data } else { $0.out += data }
+        init(_ handle: FileHandle) {
+            let thread = Thread { [self] in
+                let data = handle.readDataToEndOfFile()
+                state.withLock { $0 = (data, true) }
             }
+            thread.start()
         }
 
-        var bothClosed: Bool { state.withLock { $0.closed >= 2 } }
-        var texts: (String, String) {
-            state.withLock { (String(decoding: $0.out, as: UTF8.self), String(decoding: $0.err, as: UTF8.self)) }
-        }
+        var isDone: Bool { state.withLock { $0.done } }
+        var text: String { state.withLock { String(decoding: $0.data, as: UTF8.self) } }
     }
 }
-
 /// A generated birth record as posted, with what the gateway answered.
 struct OperatorCLIBirth: Sendable {
     var key: String
@@ -282,6 +273,26 @@ final class OperatorCLIStage: @unchecked Sendable {
     /// Deliveries still on their way (not settled in a final or parked state).
     func unsettled() throws -> Int {
         try count("SELECT COUNT(*) FROM deliveries WHERE state IN ('pending', 'in_flight', 'retrying', 'waiting')")
+    }
+
+    /// What an operator would look at when a wait times out: deliveries by destination and state, the
+    /// server's stderr.
+    func diagnostics() -> String {
+        let queue = try? DatabaseQueue(path: directory.appendingPathComponent("civgate.sqlite").path)
+        let rows = (try? queue?.read { db in
+            try Row.fetchAll(db, sql: "SELECT destination, state, last_error_code, COUNT(*) AS n FROM deliveries GROUP BY 1, 2, 3")
+        }) ?? []
+        let counts = rows.map { "\($0["destination"] as String? ?? "?") \($0["state"] as String? ?? "?") \($0["last_error_code"] as String? ?? "-"): \($0["n"] as Int? ?? 0)" }
+        return "deliveries: \(counts.joined(separator: "; "))\nserve stderr: \(server?.stderr.suffix(3000) ?? "(stopped)")"
+    }
+
+    /// Waits until every delivery is settled, with the diagnostics in the failure.
+    func waitUntilSettled(timeout: Duration = .seconds(30)) async throws {
+        do {
+            try await waitUntil(timeout: timeout, "every delivery settled") { try unsettled() == 0 }
+        } catch {
+            throw StageFailure(what: "\(error)\n\(diagnostics())")
+        }
     }
 
     /// The insurance destination comes back: faults cleared, or the mock started on the reserved port.

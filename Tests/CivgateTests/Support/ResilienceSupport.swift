@@ -194,6 +194,16 @@ actor ResilienceGateway {
 
     var stderrTail: String { process?.stderrTail ?? "" }
 
+    /// The base URL, waiting (bounded) while civgate is down between a kill and its restart.
+    nonisolated func waitForURL(until deadline: ContinuousClock.Instant) async throws -> String {
+        var found: String?
+        try await waitUntil(timeout: deadline - ContinuousClock.now, "civgate to listen again") {
+            found = await self.url
+            return found != nil
+        }
+        return found!
+    }
+
     /// The SQLite file of the store.
     nonisolated var databasePath: String { dataDirectory.appendingPathComponent("civgate.sqlite").path }
 }
@@ -366,10 +376,7 @@ enum ResilienceClient {
     ) async throws -> Acknowledged {
         var retries = 0
         while ContinuousClock.now < deadline {
-            guard let url = await gateway.url else {
-                try await Task.sleep(for: .milliseconds(10))  // civgate is down: poll for its restart
-                continue
-            }
+            let url = try await gateway.waitForURL(until: deadline)
             let reply: TestHTTP.Reply
             do {
                 reply = try await TestHTTP.postRecord(url, body, key: key)
@@ -391,18 +398,22 @@ enum ResilienceClient {
     }
 }
 
-extension TestHTTP {
-    /// `civgate … --json` style: runs the binary to completion and returns stdout (for operator commands).
-    static func runCivgate(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (status: Int32, stdout: String) {
-        let process = try ResilienceProcess(arguments, label: "civgate \(arguments.first ?? "")")
-        let status = try await process.exitStatus(timeout: timeout)
-        // The pipe may still hold the tail of the output when the process has just ended.
-        var text = process.stdout
-        try? await waitUntil(timeout: .seconds(2), "the output to settle") {
-            let now = process.stdout
-            defer { text = now }
-            return now == text && !now.isEmpty
-        }
-        return (status, process.stdout)
+/// An operator command of the real binary, run to completion.
+enum ResilienceCLI {
+    /// Runs `civgate ARGUMENTS` and returns its exit status and stdout.
+    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (status: Int32, stdout: String) {
+        let process = Process()
+        process.executableURL = TestPaths.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = TestPaths.packageRoot
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Read to the end first (the pipe must not fill up), off the cooperative pool: it blocks.
+        let reading = Task.detached { stdout.fileHandleForReading.readDataToEndOfFile() }
+        try await waitUntil(timeout: timeout, "civgate \(arguments.joined(separator: " ")) to exit") { !process.isRunning }
+        let data = await reading.value
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
