@@ -13,6 +13,6 @@ struct Civgate: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, StatusCommand.self, DeliveriesCommand.self, ReplayCommand.self, ResolveCommand.self,
-            DiscardCommand.self, AuditCommand.self, MapCommand.self, MockCommand.self,
+            DiscardCommand.self, AuditCommand.self, MapCommand.self, MockCommand.self, BackfillCommand.self, BenchCommand.self,
         ])
 }

@@ -81,6 +81,9 @@ public final class Dispatcher: Service, Sendable {
             result[name] = DestinationTransport(configuration: configuration.destinations[name]!)
         }
         running.store(true, ordering: .relaxed)
+        for (name, breaker) in breakers {
+            try? await store.reportHealth(destination: name, state: breaker.state.rawValue, now: Timestamp.now())
+        }
         await withGracefulShutdownHandler {
             // Workers return false; the grace timer returns true and, once it fires, cancels what is left.
             await withTaskGroup(of: Bool.self) { group in

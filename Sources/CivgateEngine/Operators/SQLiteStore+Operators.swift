@@ -235,7 +235,8 @@ extension SQLiteStore {
                 var entry = lane(row["destination"], row["lane"])
                 let count: Int = row["n"]
                 entry.recentAttempts += count
-                if row["outcome"] == "success" { entry.recentSucceeded += count } else { entry.recentFailed += count }
+                let outcome: String = row["outcome"]
+                if ["success", "skipped"].contains(outcome) { entry.recentSucceeded += count } else { entry.recentFailed += count }
                 lanes["\(entry.destination)|\(entry.lane)"] = entry
             }
             for row in try Row.fetchAll(db, sql: "SELECT destination, state FROM destination_health") {

@@ -1,0 +1,74 @@
+import Foundation
+
+/// The records of a bench run: NDJSON files made by the shared generator (`gen_records.py`), one per
+/// phase with its own range of record ids so no phase meets another's records; or slices of a file
+/// given with `--records-file`.
+struct BenchDataset {
+    let directory: String
+    let generator: String
+    let source: String?
+    /// Lines of `source` handed out so far.
+    private var used = 0
+    private var sourceLines: [Data]?
+    private var sequence = 0
+
+    init(directory: String, generator: String, source: String?) throws {
+        self.directory = directory
+        self.generator = generator
+        self.source = source
+        if source == nil, !FileManager.default.fileExists(atPath: generator) {
+            throw CommandFailure.usage("the record generator \(generator) is not there: pass --generator PATH or --records-file FILE")
+        }
+    }
+
+    /// Writes `count` records of `mix` (`live`, `historical`, `all`) to a new file and returns its path.
+    mutating func make(_ name: String, count: Int, mix: String) throws -> String {
+        sequence += 1
+        let path = (directory as NSString).appendingPathComponent("\(name).ndjson")
+        if let source {
+            if sourceLines == nil { sourceLines = try Self.lines(of: source) }
+            guard used + count <= sourceLines!.count else {
+                throw CommandFailure.usage("--records-file \(source) has \(sourceLines!.count) lines; this run needs more")
+            }
+            var out = Data()
+            for line in sourceLines![used..<(used + count)] {
+                out.append(line)
+                out.append(0x0A)
+            }
+            used += count
+            try out.write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        try Self.generate(
+            generator: generator, count: count, mix: mix, seed: 100 + sequence, start: sequence * 10_000_000, to: path)
+        return path
+    }
+
+    /// Runs the generator with its output in `path`.
+    static func generate(generator: String, count: Int, mix: String, seed: Int, start: Int, to path: String) throws {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        guard let output = FileHandle(forWritingAtPath: path) else { throw CommandFailure.runtime("cannot write \(path)") }
+        defer { try? output.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", generator, "--count", String(count), "--mix", mix, "--seed", String(seed), "--start", String(start),
+        ]
+        process.standardOutput = output
+        do {
+            try process.run()
+        } catch {
+            throw CommandFailure.runtime("cannot run python3 \(generator)")
+        }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CommandFailure.runtime("python3 \(generator) failed (exit \(process.terminationStatus))")
+        }
+    }
+
+    /// The non-blank lines of a file.
+    static func lines(of path: String) throws -> [Data] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure.usage("cannot read \(path)") }
+        return data.split(separator: 0x0A).filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }.map { Data($0) }
+    }
+}

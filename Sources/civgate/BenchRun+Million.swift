@@ -1,0 +1,73 @@
+import CivgateEngine
+import Foundation
+
+extension BenchRun {
+    /// `--million`: 1,000,000 generated records (mix all) through the batch endpoint while the dispatcher
+    /// delivers, timed from the first request until every delivery to both mocks is done.
+    func runMillion() async throws {
+        let count = 1_000_000
+        let limit = Duration.seconds(12 * 60)
+        log("generating \(count) records, mix all (not timed; about 90 s)")
+        let file = try dataset.make("million-all", count: count, mix: "all")
+        try checkInterrupt()
+        let configuration = try gatewayConfiguration(backfillWorkers: options.workers)
+        sampler.enter("gateway")
+        let gateway = try await BenchGateway(configuration: configuration)
+        let gatewayURL = await gateway.url("gateway")
+        let mocks = [await gateway.url("population"), await gateway.url("insurance")]
+        await gateway.startDispatcher()
+        let janitor = BenchMockJanitor(client: client, mocks: mocks)
+        defer { janitor.stop() }
+        log("civgate on \(gatewayURL): backfill of \(count) records, \(options.batchStreams)×\(options.batchChunk)-line requests; deliveries run alongside")
+
+        let started = ContinuousClock.now
+        let cpu = BenchResources.cpuSeconds()
+        let (chunk, streams, interrupt) = (options.batchChunk, options.batchStreams, interrupt)
+        let outcome = BenchBox<(BatchPhase?, Double)>()
+        let ingestTask = Task {
+            let phase = try? await BenchRun.backfill(
+                file: file, gateway: gatewayURL, chunk: chunk, streams: streams, interrupt: interrupt, progress: true)
+            outcome.set((phase, BenchStats.seconds(ContinuousClock.now - started)))
+        }
+        // Wait for the ingest, reporting the deliveries every 10 s.
+        var lastReport = ContinuousClock.now
+        var ingestDone: (BatchPhase?, Double)?
+        var settled = false
+        var active = 0
+        let deadline = started + limit
+        var filter = DeliveryFilter()
+        filter.states = [.pending, .inFlight, .retrying]
+        while ContinuousClock.now < deadline, !interrupt.isSet {
+            try await Task.sleep(for: .seconds(1))
+            active = try await gateway.store.countDeliveries(filter)
+            if ContinuousClock.now - lastReport >= .seconds(10) {
+                lastReport = ContinuousClock.now
+                let memory = BenchResources.memory()
+                log("t=\(Int(BenchStats.seconds(ContinuousClock.now - started)))s: \(active) deliveries active; RSS \(Int(memory.rss)) MiB")
+            }
+            if ingestDone == nil { ingestDone = outcome.value }
+            if ingestDone != nil, active == 0 {
+                settled = true
+                break
+            }
+        }
+        let seconds = BenchStats.seconds(ContinuousClock.now - started)
+        let cores = (BenchResources.cpuSeconds() - cpu) / max(seconds, 0.001)
+        if ingestDone == nil { ingestTask.cancel() }
+        let ingest = ingestDone ?? (nil, seconds)
+        let counts = try await BenchDeliveries.counts(gateway.store)
+        let memory = BenchResources.memory()
+        let records = (ingest.0.map { $0.accepted + $0.other }) ?? 0
+
+        add(.make("1M", settled ? "1,000,000 records ingested and delivered" : "NOT FINISHED within \(Int(BenchStats.seconds(limit))) s",
+            seconds, "s", atMost: 600,
+            note: "\(records) records ingested in \(Int(ingest.1)) s; \(counts.succeeded) deliveries succeeded, \(counts.active) active, \(counts.waiting) waiting, \(counts.attention) need attention; CPU \(String(format: "%.2f", cores)) cores"))
+        add(.make("1M", "batch ingest rate (while delivering)", Double(records) / max(ingest.1, 0.001), "records/s", atLeast: 20000))
+        add(.make("1M", "delivery rate (whole run)", Double(counts.succeeded) / seconds, "/s", atLeast: 3000))
+        add(.make("1M", "peak RSS (VmHWM)", memory.peak, "MiB", atMost: 300,
+            note: "one process: gateway + both mocks + load generator"))
+        note("--million: backfill lane with \(options.workers) workers per destination (nothing live to protect); records from gen_records.py --mix all, generated before the clock starts.")
+        await gateway.stop()
+        try checkInterrupt()
+    }
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import AsyncHTTPClient
+import CivgateEngine
+import Foundation
+
+/// One bench run: its options, records, report and the resources it watches.
+final class BenchRun {
+    // Used from the command's task only.
+    let options: BenchCommand
+    var report: BenchReport
+    var dataset: BenchDataset
+    let directory: String
+    private let temporary: Bool
+    let sampler = BenchMemorySampler()
+    let interrupt = InterruptFlag()
+    let client: HTTPClient
+
+    init(options: BenchCommand) throws {
+        self.options = options
+        if let dataDir = options.dataDir {
+            directory = dataDir
+            temporary = false
+        } else {
+            directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("civgate-bench-\(UUID().uuidString.prefix(8))")
+            temporary = true
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        dataset = try BenchDataset(directory: directory, generator: options.generator, source: options.recordsFile)
+        report = BenchReport(
+            command: (["civgate"] + CommandLine.arguments.dropFirst()).joined(separator: " "), machine: .current(),
+            configuration: [:])
+        client = BenchLoad.makeClient(connections: max(options.clients, options.workers) + 8)
+        BenchResources.resetPeak()
+        sampler.start()
+    }
+
+    /// The gateway configuration of the bench: the base file's routes and destination settings, loopback
+    /// on a free port, the store in the run's directory, many workers, no rate limit.
+    func gatewayConfiguration(backfillWorkers: Int) throws -> GatewayConfiguration {
+        var configuration: GatewayConfiguration
+        do {
+            configuration = try GatewayConfiguration.load(path: options.config)
+        } catch let error as ConfigurationError {
+            throw CommandFailure.configuration(error.description)
+        }
+        configuration.server.host = "127.0.0.1"
+        configuration.server.port = 0
+        configuration.store.dataDir = (directory as NSString).appendingPathComponent("store")
+        configuration.mocks.embedded = []
+        for name in configuration.destinations.keys {
+            configuration.destinations[name]?.url = nil
+            configuration.destinations[name]?.workers = options.workers
+            configuration.destinations[name]?.backfillWorkers = backfillWorkers
+            configuration.destinations[name]?.rateLimit = 0
+        }
+        report.configuration = [
+            "destinations": configuration.destinations.keys.sorted().joined(separator: ", "),
+            "workers per destination": "\(options.workers) live, \(backfillWorkers) backfill",
+            "dispatcher": "claims 1 delivery per worker loop, poll \(configuration.dispatcher.pollInterval.milliseconds) ms, woken by ingest",
+            "store": "SQLite WAL, synchronous=FULL, group commit (up to 512 writes per transaction), in \(configuration.store.dataDir)",
+            "mocks": "in-process, no faults; their request logs emptied every 2 s (POST /_mock/reset)",
+            "load": "in-process AsyncHTTPClient, keep-alive; \(options.clients) clients for single-record ingest and the HTTP baseline",
+            "records": options.recordsFile.map { "slices of \($0)" } ?? "gen_records.py (\(options.generator)), new ids per phase",
+            "build": Self.buildKind,
+        ]
+        return configuration
+    }
+
+    static var buildKind: String {
+        #if DEBUG
+            return "DEBUG build: figures are not representative (use swift build -c release)"
+        #else
+            return "release"
+        #endif
+    }
+
+    /// Adds a figure, and prints it at once unless the report goes out as JSON.
+    func add(_ row: BenchRow) {
+        report.rows.append(row)
+        if !options.json { log(BenchReport.cells(row).filter { $0 != "-" }.joined(separator: "  ")) }
+    }
+
+    func note(_ text: String) {
+        report.notes.append(text)
+    }
+
+    /// A line on stderr.
+    func log(_ text: String) {
+        FileHandle.standardError.write(Data("bench: \(text)\n".utf8))
+    }
+
+    /// Stops with 130 when Ctrl-C was pressed.
+    func checkInterrupt() throws {
+        if interrupt.isSet {
+            log("interrupted")
+            throw ExitCode(130)
+        }
+    }
+
+    func finish() {
+        sampler.stop()
+        if options.json {
+            try? JSONOutput.print(report)
+            return
+        }
+        Output.line("civgate bench — \(report.machine.date)")
+        Output.line("machine: \(report.machine.summary)")
+        Output.line("command: \(report.command)")
+        for (key, value) in report.configuration.sorted(by: { $0.key < $1.key }) { Output.line("\(key): \(value)") }
+        Output.line("")
+        Output.line(report.table())
+        if !report.notes.isEmpty {
+            Output.line("")
+            for text in report.notes { Output.line("- " + text) }
+        }
+    }
+
+    func cleanUp() {
+        try? client.syncShutdown()
+        if temporary { try? FileManager.default.removeItem(atPath: directory) }
+    }
+}
+
