@@ -6,7 +6,8 @@
 ///   never delays live records.
 /// - `rateLimit` (`0`: none): at most this many requests a second.
 /// - `breaker`: see ``BreakerSettings``.
-/// - `connectTimeout` (`5s`), `requestTimeout` (`30s`): per attempt.
+/// - `connectTimeout` (`5s`): to open a connection; `readTimeout` (`20s`): the longest silence while
+///   waiting for the reply; `requestTimeout` (`30s`): the whole attempt, end to end.
 /// - `retry`: see ``RetryPolicy``.
 /// - `settings`: adapter-specific string settings (e.g. the insurance adapter's per-province default
 ///   initial-care facility, `defaultFacility.001: "01001"`); each adapter documents its keys.
@@ -17,6 +18,7 @@ public struct DestinationConfiguration: Sendable, Codable {
     public var rateLimit = 0.0
     public var breaker = BreakerSettings()
     public var connectTimeout = ConfigDuration.seconds(5)
+    public var readTimeout = ConfigDuration.seconds(20)
     public var requestTimeout = ConfigDuration.seconds(30)
     public var retry = RetryPolicy()
     public var settings: [String: String] = [:]
@@ -26,7 +28,8 @@ public struct DestinationConfiguration: Sendable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case url, workers, backfillWorkers, rateLimit, breaker, connectTimeout, requestTimeout, retry, settings
+        case url, workers, backfillWorkers, rateLimit, breaker, connectTimeout, readTimeout, requestTimeout, retry,
+            settings
     }
 
     public init(from decoder: any Decoder) throws {
@@ -38,6 +41,7 @@ public struct DestinationConfiguration: Sendable, Codable {
         rateLimit = try container.value(.rateLimit, or: defaults.rateLimit)
         breaker = try container.value(.breaker, or: defaults.breaker)
         connectTimeout = try container.value(.connectTimeout, or: defaults.connectTimeout)
+        readTimeout = try container.value(.readTimeout, or: defaults.readTimeout)
         requestTimeout = try container.value(.requestTimeout, or: defaults.requestTimeout)
         retry = try container.value(.retry, or: defaults.retry)
         settings = try container.value(.settings, or: defaults.settings)

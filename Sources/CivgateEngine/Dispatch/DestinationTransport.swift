@@ -22,7 +22,7 @@ final class DestinationTransport: Sendable {
         var settings = HTTPClient.Configuration()
         settings.timeout = HTTPClient.Configuration.Timeout(
             connect: .milliseconds(configuration.connectTimeout.milliseconds),
-            read: .milliseconds(configuration.requestTimeout.milliseconds))
+            read: .milliseconds(min(configuration.readTimeout.milliseconds, configuration.requestTimeout.milliseconds)))
         settings.connectionPool = HTTPClient.Configuration.ConnectionPool(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.workers))
         settings.decompression = .disabled
