@@ -1,14 +1,14 @@
 import Foundation
 
 /// The backfill's progress on stderr: a bar with rate and ETA when the total is known (a file), a line
-/// count with the rate when it is not (standard input). At most one update a second when stderr is
+/// count with the rate when it is not (standard input). At most one update every five seconds when stderr is
 /// not a terminal, five a second when it is.
 final class BackfillProgress {
     // Used from one task only.
     private let bar: ProgressBar?
     private let started = ContinuousClock.now
     private var lastShown: ContinuousClock.Instant?
-    private let interval: Duration = isatty(STDERR_FILENO) == 1 ? .milliseconds(200) : .seconds(1)
+    private let interval: Duration = isatty(STDERR_FILENO) == 1 ? .milliseconds(200) : .seconds(5)
     private let quiet: Bool
 
     /// - Parameter total: physical lines to read in this run, when known.

@@ -74,7 +74,20 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("live-seconds"), help: "Seconds of live traffic in each latency phase.")
     var liveSeconds = 15.0
 
+    @Option(
+        parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Run only these phases (for profiling): storage, http, single, batch, delivery, latency.", valueName: "phase"))
+    var only: [String] = []
+
+    /// Whether `phase` runs.
+    func wants(_ phase: String) -> Bool { only.isEmpty || only.contains(phase) }
+
     func validate() throws {
+        let phases: Set = ["storage", "http", "single", "batch", "delivery", "latency"]
+        if let unknown = only.first(where: { !phases.contains($0) }) {
+            throw ValidationError("--only \(unknown): phases are \(phases.sorted().joined(separator: ", "))")
+        }
         guard records >= 100 else { throw ValidationError("--records must be at least 100") }
         guard (1...1024).contains(clients) else { throw ValidationError("--clients must be between 1 and 1024") }
         guard workers > 0, backfillWorkers > 0, batchChunk > 0, batchStreams > 0, liveRate > 0, liveSeconds > 0 else {

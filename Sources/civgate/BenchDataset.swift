@@ -22,7 +22,7 @@ struct BenchDataset {
     }
 
     /// Writes `count` records of `mix` (`live`, `historical`, `all`) to a new file and returns its path.
-    mutating func make(_ name: String, count: Int, mix: String) throws -> String {
+    mutating func make(_ name: String, count: Int, mix: String) async throws -> String {
         sequence += 1
         let path = (directory as NSString).appendingPathComponent("\(name).ndjson")
         if let source {
@@ -39,14 +39,40 @@ struct BenchDataset {
             try out.write(to: URL(fileURLWithPath: path))
             return path
         }
-        try Self.generate(
-            generator: generator, count: count, mix: mix, seed: 100 + sequence, start: sequence * 10_000_000, to: path)
+        // Large sets: one generator per core, then one file.
+        let parts = count >= 100_000 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
+        let share = (count + parts - 1) / parts
+        let pieces = (0..<parts).map { path + ".part\($0)" }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, piece) in pieces.enumerated() {
+                let (generator, seed, start) = (generator, 100 + sequence * 16 + index, sequence * 10_000_000 + index * share)
+                let size = min(share, count - index * share)
+                group.addTask {
+                    try Self.generate(generator: generator, count: size, mix: mix, seed: seed, start: start, to: piece)
+                }
+            }
+            try await group.waitForAll()
+        }
+        if parts == 1 {
+            try? FileManager.default.removeItem(atPath: path)
+            try FileManager.default.moveItem(atPath: pieces[0], toPath: path)
+            return path
+        }
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        guard let output = FileHandle(forWritingAtPath: path) else { throw CommandFailure.runtime("cannot write \(path)") }
+        defer { try? output.close() }
+        for piece in pieces {
+            guard let input = FileHandle(forReadingAtPath: piece) else { throw CommandFailure.runtime("cannot read \(piece)") }
+            while let block = try input.read(upToCount: 8 << 20), !block.isEmpty { try output.write(contentsOf: block) }
+            try? input.close()
+            try? FileManager.default.removeItem(atPath: piece)
+        }
         return path
     }
 
     /// Runs the generator with its output in `path`.
     static func generate(generator: String, count: Int, mix: String, seed: Int, start: Int, to path: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let output = FileHandle(forWritingAtPath: path) else { throw CommandFailure.runtime("cannot write \(path)") }
         defer { try? output.close() }
         let process = Process()

@@ -29,19 +29,17 @@ enum BenchDeliveries {
 
     /// Polls every `poll` until nothing in `lanes` is pending, in flight or retrying (one query, so one
     /// consistent snapshot: what still waits then waits on a failed step and will not move by itself).
-    /// Returns false after `timeout`.
+    /// Returns false after `timeout`, or as soon as `stop` says so.
     static func waitUntilSettled(
         _ store: SQLiteStore, lanes: [Lane] = [], poll: Duration = .milliseconds(100), timeout: Duration,
-        onPoll: (Int) -> Void = { _ in }
+        stop: () -> Bool = { false }
     ) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         var filter = DeliveryFilter()
         filter.states = [.pending, .inFlight, .retrying]
         filter.lanes = lanes
-        while ContinuousClock.now < deadline {
-            let active = try await store.countDeliveries(filter)
-            onPoll(active)
-            if active == 0 { return true }
+        while ContinuousClock.now < deadline, !stop() {
+            if try await store.countDeliveries(filter) == 0 { return true }
             try await Task.sleep(for: poll)
         }
         return false

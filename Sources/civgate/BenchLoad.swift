@@ -3,7 +3,6 @@ import CivgateEngine
 import Foundation
 import NIOCore
 import NIOHTTP1
-import Synchronization
 
 /// A closed-loop HTTP load: `clients` concurrent clients over keep-alive connections, each sending its
 /// next request as soon as the previous answer is read; latency per request with `ContinuousClock`.
@@ -52,7 +51,7 @@ struct BenchLoad {
 
     /// Sends `total` requests made by `make(index)` over `clients` concurrent clients.
     func run(clients: Int, total: Int, keepBodies: Bool = false, make: @escaping @Sendable (Int) -> Request) async -> Result {
-        let next = Atomic<Int>(0)
+        let next = BenchCounter()
         let started = ContinuousClock.now
         let client = self.client
         var result = await withTaskGroup(of: Result.self) { group in
@@ -60,7 +59,7 @@ struct BenchLoad {
                 group.addTask {
                     var local = Result()
                     while true {
-                        let index = next.add(1, ordering: .relaxed).oldValue
+                        let index = next.next()
                         guard index < total else { break }
                         let spec = make(index)
                         var request = HTTPClientRequest(url: spec.url)

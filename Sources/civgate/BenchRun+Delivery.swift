@@ -18,7 +18,8 @@ extension BenchRun {
         let before = try await BenchDeliveries.counts(gateway.store)
         log("\(label): delivering \(before.active + before.waiting) deliveries")
         let cpu = BenchResources.cpuSeconds()
-        guard try await BenchDeliveries.waitUntilSettled(gateway.store, timeout: .seconds(900)) else {
+        guard try await BenchDeliveries.waitUntilSettled(gateway.store, timeout: .seconds(900), stop: { interrupt.isSet }) else {
+            try checkInterrupt()
             throw CommandFailure.runtime("\(label): deliveries did not settle in 15 minutes")
         }
         let seconds = BenchStats.seconds(ContinuousClock.now - started)
@@ -35,7 +36,8 @@ extension BenchRun {
         let before = try await BenchDeliveries.counts(gateway.store)
         let cpu = BenchResources.cpuSeconds()
         let ingest = try await singleIngest(file: file, gateway: await gateway.url("gateway"), keyPrefix: "bench-e2e")
-        guard try await BenchDeliveries.waitUntilSettled(gateway.store, timeout: .seconds(900)) else {
+        guard try await BenchDeliveries.waitUntilSettled(gateway.store, timeout: .seconds(900), stop: { interrupt.isSet }) else {
+            try checkInterrupt()
             throw CommandFailure.runtime("end-to-end: deliveries did not settle in 15 minutes")
         }
         let seconds = BenchStats.seconds(ContinuousClock.now - started)
@@ -79,7 +81,11 @@ extension BenchRun {
         if backfillTask != nil {
             phase.backfillActiveAtEnd = try await BenchDeliveries.counts(gateway.store, lanes: [.backfill]).active
         }
-        guard try await BenchDeliveries.waitUntilSettled(gateway.store, lanes: [.live], timeout: .seconds(600)) else {
+        guard
+            try await BenchDeliveries.waitUntilSettled(
+                gateway.store, lanes: [.live], timeout: .seconds(600), stop: { interrupt.isSet })
+        else {
+            try checkInterrupt()
             throw CommandFailure.runtime("live deliveries did not settle in 10 minutes")
         }
         let measured = try await BenchLiveTraffic.deliveryLatencies(gateway.store, samples: traffic.samples)

@@ -6,9 +6,15 @@ extension BenchRun {
     /// delivers, timed from the first request until every delivery to both mocks is done.
     func runMillion() async throws {
         let count = 1_000_000
-        let limit = Duration.seconds(12 * 60)
-        log("generating \(count) records, mix all (not timed; about 90 s)")
-        let file = try dataset.make("million-all", count: count, mix: "all")
+        let limit = Duration.seconds(600)
+        let file: String
+        if let recordsFile = options.recordsFile {
+            file = recordsFile
+            log("records from \(recordsFile) (all its lines)")
+        } else {
+            log("generating \(count) records, mix all (not timed; about a minute)")
+            file = try await dataset.make("million-all", count: count, mix: "all")
+        }
         try checkInterrupt()
         let configuration = try gatewayConfiguration(backfillWorkers: options.workers)
         sampler.enter("gateway")

@@ -14,6 +14,7 @@ final class BenchRun {
     let sampler = BenchMemorySampler()
     let interrupt = InterruptFlag()
     let client: HTTPClient
+    let started = ContinuousClock.now
 
     init(options: BenchCommand) throws {
         self.options = options
@@ -77,7 +78,9 @@ final class BenchRun {
     /// Adds a figure, and prints it at once unless the report goes out as JSON.
     func add(_ row: BenchRow) {
         report.rows.append(row)
-        if !options.json { log(BenchReport.cells(row).filter { $0 != "-" }.joined(separator: "  ")) }
+        if !options.json {
+            log(BenchReport.cells(row).filter { $0 != "-" }.joined(separator: "  ") + (row.note.map { "  (\($0))" } ?? ""))
+        }
     }
 
     func note(_ text: String) {
@@ -86,7 +89,8 @@ final class BenchRun {
 
     /// A line on stderr.
     func log(_ text: String) {
-        FileHandle.standardError.write(Data("bench: \(text)\n".utf8))
+        let elapsed = Int(BenchStats.seconds(ContinuousClock.now - started))
+        FileHandle.standardError.write(Data("bench [\(elapsed) s]: \(text)\n".utf8))
     }
 
     /// Stops with 130 when Ctrl-C was pressed.
@@ -109,10 +113,9 @@ final class BenchRun {
         for (key, value) in report.configuration.sorted(by: { $0.key < $1.key }) { Output.line("\(key): \(value)") }
         Output.line("")
         Output.line(report.table())
-        if !report.notes.isEmpty {
-            Output.line("")
-            for text in report.notes { Output.line("- " + text) }
-        }
+        Output.line("")
+        for row in report.rows { if let text = row.note { Output.line("- \(row.phase), \(row.figure): \(text)") } }
+        for text in report.notes { Output.line("- " + text) }
     }
 
     func cleanUp() {

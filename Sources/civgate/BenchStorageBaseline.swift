@@ -2,7 +2,6 @@ import CivgateContracts
 import CivgateEngine
 import CivgateModel
 import Foundation
-import Synchronization
 
 /// The storage limit: the rows a `POST /v1/records` stores, written through `SQLiteStore.ingest`
 /// (group commit, WAL, `synchronous = FULL`) by concurrent tasks on a store of its own, with the
@@ -36,7 +35,7 @@ enum BenchStorageBaseline {
         }
         let intakeMicros = BenchStats.seconds(ContinuousClock.now - intakeStarted) * 1e6 / Double(max(1, lines.count))
         let records = accepted
-        let next = Atomic<Int>(0)
+        let next = BenchCounter()
         let cpuBefore = BenchResources.cpuSeconds()
         let started = ContinuousClock.now
         let latencies = await withTaskGroup(of: [Double].self) { group in
@@ -44,7 +43,7 @@ enum BenchStorageBaseline {
                 group.addTask {
                     var local: [Double] = []
                     while true {
-                        let index = next.add(1, ordering: .relaxed).oldValue
+                        let index = next.next()
                         guard index < records.count else { break }
                         let sent = ContinuousClock.now
                         _ = await ingest.storeAccepted(records[index], key: "bench-storage-\(index)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `civgate` command: the gateway server, its operator commands and the mock national systems.
 @main
@@ -13,6 +14,43 @@ struct Civgate: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, StatusCommand.self, DeliveriesCommand.self, ReplayCommand.self, ResolveCommand.self,
-            DiscardCommand.self, AuditCommand.self, MapCommand.self, MockCommand.self, BackfillCommand.self, BenchCommand.self,
+            DiscardCommand.self, AuditCommand.self, MapCommand.self, MockCommand.self, BackfillCommand.self,
+            BenchCommand.self,
         ])
+
+    /// Parses and runs the command; argument errors are one line on stderr with exit code 64, like every
+    /// other error (help and version go to stdout with exit code 0).
+    static func main() async {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            Foundation.exit(report(error))
+        }
+        do {
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                var synchronous = command
+                try synchronous.run()
+            }
+        } catch {
+            Foundation.exit(report(error))
+        }
+        Foundation.exit(0)
+    }
+
+    private static func report(_ error: any Error) -> Int32 {
+        let code = exitCode(for: error)
+        if code == .success {
+            Output.line(fullMessage(for: error))
+            return 0
+        }
+        let message = message(for: error).split(separator: "\n").first.map(String.init) ?? ""
+        if !message.isEmpty {
+            let hint = code == .validationFailure ? " (see --help)" : ""
+            Output.error(message.replacingOccurrences(of: "Error: ", with: "") + hint)
+        }
+        return code == .validationFailure ? 64 : code.rawValue
+    }
 }

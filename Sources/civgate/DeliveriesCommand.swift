@@ -74,7 +74,7 @@ struct ShowDelivery: AsyncParsableCommand {
 
             Examples:
               civgate deliveries show dlv_01M80THTZ4DD47DD7XATSZHWZX
-              civgate deliveries show dlv_01M80… --reveal --reason "ticket 4711: verify the mother's PIN"
+              civgate deliveries show dlv_01M80… --reveal --reason "ticket 4711"
             """)
 
     @OptionGroup var store: StoreOptions
@@ -91,7 +91,7 @@ struct ShowDelivery: AsyncParsableCommand {
     @Option(help: "Who reveals it (default: $CIVGATE_ACTOR, else $USER).")
     var actor: String?
 
-    @Flag(help: "Print JSON for scripts (the delivery view; personal data is not part of it).")
+    @Flag(help: "Print JSON for scripts (the delivery view; personal data is not part of it unless --reveal).")
     var json = false
 
     func run() async throws {
@@ -102,13 +102,31 @@ struct ShowDelivery: AsyncParsableCommand {
                 let record = try await opened.recordView(id: view.recordId),
                 let material = try await opened.deliveryMaterial(id: id)
             else { throw CommandFailure(description: "no delivery \(id)", exitCode: 66) }
-            if json { return try JSONOutput.print(view) }
             if reveal {
                 let who = actor ?? ProcessInfo.processInfo.environment["CIVGATE_ACTOR"] ?? ProcessInfo.processInfo.environment["USER"] ?? "operator"
                 try await opened.audit(actor: who, action: "reveal", target: id, reason: reason!, details: [:], now: Timestamp.now())
             }
+            if json { return try JSONOutput.print(reveal ? view : Self.masked(view)) }
             Output.line(DeliveryReport(view: view, record: record, material: material, reveal: reveal).render())
         }
+    }
+}
+
+extension ShowDelivery {
+    /// The view with results (PINs, card codes) and reply excerpts masked.
+    static func masked(_ view: DeliveryView) -> DeliveryView {
+        var masked = view
+        masked.result = view.result.map { result in
+            result.mapValues { $0 }.reduce(into: [:]) { output, entry in
+                output[entry.key] = DeliveryReport.personal.contains(entry.key) ? Masking.pin(entry.value) : entry.value
+            }
+        }
+        masked.attemptLog = view.attemptLog.map { attempt in
+            var attempt = attempt
+            attempt.responseExcerpt = attempt.responseExcerpt.map { Masking.pin(in: Masking.message($0)) }
+            return attempt
+        }
+        return masked
     }
 }
 

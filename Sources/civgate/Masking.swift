@@ -18,6 +18,15 @@ enum Masking {
         String(date.prefix(4)) + String(date.dropFirst(4).map { $0.isNumber ? "•" : $0 })
     }
 
+    /// Any run of 12 digits (a PIN wherever it stands, e.g. inside a reply excerpt) masked.
+    static func pin(in text: String) -> String {
+        guard let regex = try? NSRegularExpression(pattern: "(?<![0-9])([0-9]{3})[0-9]{7}([0-9]{2})(?![0-9])") else {
+            return text
+        }
+        return regex.stringByReplacingMatches(
+            in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$1•••••••$2")
+    }
+
     /// XML elements and JSON members that carry names, PINs or dates of birth.
     private static let xmlNames = "Ho|ChuDem|Ten|DayDu|SoDinhDanh|NgayThangNam|ThangNam|Nam|Tu|Den|ChiTiet"
     private static let jsonNames =

@@ -4,10 +4,11 @@ import Synchronization
 
 /// Asks before a bulk action; scripts pass `--yes`.
 enum OperatorConfirmation {
-    static func ask(_ question: String, count: Int, yes: Bool) throws {
+    static func ask(_ question: String, count: Int, yes: Bool, alternatives: String = "") throws {
         guard count > 1, !yes else { return }
         guard isatty(STDIN_FILENO) == 1 else {
-            throw CommandFailure.usage("\(count) deliveries would change: add --yes to confirm (or --dry-run to look first)")
+            throw CommandFailure.usage(
+                "\(count) deliveries would change: add --yes to confirm" + (alternatives.isEmpty ? "" : " \(alternatives)"))
         }
         FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
         guard let answer = readLine()?.lowercased(), answer == "y" || answer == "yes" else {

@@ -22,9 +22,11 @@ struct ReplayCommand: AsyncParsableCommand {
                          message for good and the record was corrected); it can create a second effect.
 
             Examples:
-              civgate replay dlv_01M80THTZ4DD47DD7XATSZHWZX --reason "C06 back after outage"
-              civgate replay --state dead --destination population --dry-run --reason "outage 22/11"
-              civgate replay --error http-503 --since 6h --rate 50 --yes --reason "outage 22/11"
+              civgate replay dlv_01M80THTZ4DD47 --reason "C06 back"
+              civgate replay --state dead --destination population \\
+                --dry-run --reason "outage 22/11"
+              civgate replay --error http-503 --since 6h --rate 50 --yes \\
+                --reason "outage 22/11"
             Exit codes: 0 done; 64 bad arguments or nothing confirmed; 66 unknown id; 130 interrupted.
             """)
 
@@ -76,7 +78,9 @@ struct ReplayCommand: AsyncParsableCommand {
                 return
             }
             if dryRun { return try await preview(opened, filter: filter, total: total) }
-            try OperatorConfirmation.ask("Replay \(total) deliver\(total == 1 ? "y" : "ies")\(newKey ? " with NEW outbound keys" : "")?", count: total, yes: yes)
+            try OperatorConfirmation.ask(
+                "Replay \(total) deliver\(total == 1 ? "y" : "ies")\(newKey ? " with NEW outbound keys" : "")?", count: total,
+                yes: yes, alternatives: "(or --dry-run to look first)")
             try await replayAll(opened, filter: filter, total: total)
         }
     }

@@ -13,7 +13,8 @@ struct ResolveCommand: AsyncParsableCommand {
             again with the confirmation and the child gets its own PIN.
 
             Example:
-              civgate resolve dlv_01M80… --confirm-multiple-birth --reason "twins, checked with the commune"
+              civgate resolve dlv_01M80… --confirm-multiple-birth \\
+                --reason "twins, checked with the commune"
             Exit codes: 0 resolved; 64 bad arguments or not under review; 66 unknown id.
             """)
 
@@ -51,7 +52,8 @@ struct DiscardCommand: AsyncParsableCommand {
             go ahead.
 
             Example:
-              civgate discard dlv_01M80… dlv_01M81… --reason "duplicate registration, cancelled by the commune"
+              civgate discard dlv_01M80… dlv_01M81… \\
+                --reason "registration cancelled by the commune"
             Exit codes: 0 discarded; 64 bad arguments or not confirmed; 66 unknown id.
             """)
 
@@ -73,9 +75,16 @@ struct DiscardCommand: AsyncParsableCommand {
             }
             try OperatorConfirmation.ask("Discard \(ids.count) deliveries for good?", count: ids.count, yes: yes)
             let outcomes = try await opened.discard(ids: ids, actor: who.resolvedActor, reason: who.reason, now: Timestamp.now())
+            var refused = 0
             for outcome in outcomes {
-                Output.line("\(outcome.id) \(outcome.result)\(outcome.detail.map { ": \($0)" } ?? "")")
+                if outcome.result == "discarded" {
+                    Output.line("\(outcome.id) discarded (was \(outcome.from?.rawValue ?? "?"))")
+                } else {
+                    refused += 1
+                    Output.error("\(outcome.id) is \(outcome.from?.rawValue ?? "unknown"): not discarded (\(outcome.detail ?? ""))")
+                }
             }
+            if refused > 0 { throw ExitCode(64) }
         }
     }
 }

@@ -33,7 +33,7 @@ struct OperatorCLITests {
         try #require(populationIDs.count == n && insuranceIDs.count == n)
         #expect(try stage.count("SELECT COUNT(*) FROM deliveries WHERE destination = 'population' AND state = 'succeeded'") == n)
         #expect(try stage.count("SELECT COUNT(*) FROM deliveries WHERE destination = 'insurance' AND state = 'dead'") == n)
-        let errorCode = stage.insuranceHasFaults ? "http-503" : "connect-error"
+        let errorCode = "http-503"
 
         // status: counts per destination and lane.
         let status = try await stage.cli(["status", "--json"])
@@ -108,6 +108,7 @@ struct OperatorCLITests {
             ["replay", "dlv_00000000000000000000000000", "--reason", "outage 22/11", "--yes"],
             ["resolve", "dlv_00000000000000000000000000", "--confirm-multiple-birth", "--reason", "twins, checked"],
             ["discard", "dlv_00000000000000000000000000", "--reason", "cancelled by the commune", "--yes"],
+            ["deliveries", "show", "dlv_00000000000000000000000000", "--reveal", "--reason", "ticket 4711"],
         ] {
             let unknown = try await stage.cli(arguments)
             #expect(unknown.status == 66, "\(unknown)")
@@ -291,7 +292,7 @@ struct OperatorCLITests {
         }
     }
 
-    @Test("[product bug] every example in --help survives an 80-column terminal: no example command is cut mid-argument", arguments: commands)
+    @Test("regression: every example in --help survives an 80-column terminal: no example command is cut mid-argument", arguments: commands)
     func helpExamplesAreWhole(_ command: [String]) async throws {
         let help = try await OperatorCLI.run(command + ["--help"], environment: ["COLUMNS": "80"])
         #expect(help.status == 0)
@@ -302,6 +303,20 @@ struct OperatorCLITests {
             let doubles = line.filter { $0 == "\"" }.count
             let singles = line.filter { $0 == "'" }.count
             #expect(doubles % 2 == 0 && singles % 2 == 0, "an example cut in two (copy-paste fails): '\(line)'")
+        }
+    }
+
+    @Test("regression: argument errors are one line on stderr like every other error (README: errors are one line on stderr)")
+    func argumentErrorsAreOneLine() async throws {
+        for arguments in [
+            ["replay", "--state", "dead", "--destination", "insurance", "--yes"],  // --reason missing
+            ["replay", "--state", "dead", "--reason", "x", "--yes"],  // a reason too short to say why
+            ["deliveries", "list", "--limit", "many"],  // not a number
+            ["deliveries", "show"],  // no id
+        ] {
+            let result = try await OperatorCLI.run(arguments)
+            #expect(result.status == 64, "\(result)")
+            #expect(result.error.hasPrefix("civgate: ") && !result.error.contains("\n"), "\(result)")
         }
     }
 
@@ -322,6 +337,7 @@ struct OperatorCLITests {
         }
         let nothingSelected = try await OperatorCLI.run(["replay", "--reason", "outage 22/11", "--config", config.path])
         #expect(nothingSelected.status == 64)
+        try? FileManager.default.removeItem(at: directory)
     }
 
     // MARK: - Product bugs on a small store (population only, serve stopped)
@@ -344,7 +360,7 @@ struct OperatorCLITests {
         await stage.stopAll()
     }
 
-    @Test("[product bug] deliveries show --json carries no personal data without --reveal (its help says so)")
+    @Test("regression: deliveries show --json carries no personal data without --reveal (its help says so)")
     func showJSONIsMasked() async throws {
         try await withSmallStore("json") { stage, births in
             let birth = births[0]
@@ -361,7 +377,7 @@ struct OperatorCLITests {
         }
     }
 
-    @Test("[product bug] discard of a delivery it cannot discard fails with an exit code, like resolve")
+    @Test("regression: discard of a delivery it cannot discard fails with an exit code, like resolve")
     func discardWrongStateFails() async throws {
         try await withSmallStore("discard") { stage, births in
             let id = try #require(births[0].deliveries["population"])
@@ -372,7 +388,7 @@ struct OperatorCLITests {
         }
     }
 
-    @Test("[product bug] discard's confirmation refusal suggests only options discard has")
+    @Test("regression: discard's confirmation refusal suggests only options discard has")
     func discardRefusalSuggestsRealOptions() async throws {
         try await withSmallStore("confirm") { stage, births in
             let ids = births.prefix(2).compactMap { $0.deliveries["population"] }

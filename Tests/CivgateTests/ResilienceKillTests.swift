@@ -50,8 +50,8 @@ struct ResilienceKillTests {
         let deliveryKillSteps = (0..<3).map { _ in Int.random(in: 10...80, using: &random) }
 
         // Clients: each posts its share, retrying with the SAME key until civgate answers 202.
-        let acknowledged = Mutex<[Int: ResilienceClient.Acknowledged]>([:])
-        let postingEnded = Mutex(false)
+        let acknowledged = ResilienceBox<[Int: ResilienceClient.Acknowledged]>([:])
+        let postingEnded = ResilienceBox(false)
         let posting = Task {
             defer { postingEnded.withLock { $0 = true } }
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -70,14 +70,14 @@ struct ResilienceKillTests {
         var killMoments: [String] = []
         for threshold in postingKills.sorted() {
             try await waitUntil(timeout: .seconds(45), "\(threshold) acknowledgements") {
-                acknowledged.withLock { $0.count } >= threshold || postingEnded.withLock { $0 }
+                acknowledged.withLock { $0.count } >= threshold || postingEnded.value
             }
             try await gateway.kill9()
             killMoments.append("after \(threshold) acks")
             try await gateway.start()
         }
         try await posting.value
-        let acks = acknowledged.withLock { $0 }
+        let acks = acknowledged.value
         #expect(acks.count == Self.recordCount, "every post was eventually acknowledged")
 
         // While delivering under faults.

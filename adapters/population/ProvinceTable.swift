@@ -7,16 +7,17 @@
 /// new province (no province was split). Name and code of a new province can come from different old
 /// ones: new Tây Ninh carries 80 (old Long An), new Đồng Tháp 82 (old Tiền Giang), new Lào Cai 15 (old
 /// Yên Bái). Source: `shared/docs/domain-vn.md` §3 (old names) and §5.2 (the mapping).
-struct ProvinceTable: Sendable {
+public enum ProvinceTable {
     /// A province of the 63-province list and the province it belongs to since 1 July 2025.
-    struct OldProvince: Sendable, Hashable {
-        var name: String
+    public struct OldProvince: Sendable, Hashable {
+        /// The province's name before 1 July 2025.
+        public var name: String
         /// The 2-digit code in the 34-province list.
-        var current: String
+        public var current: String
     }
 
     /// The 34 provinces and cities of Decision 19/2025/QĐ-TTg: code → name.
-    static let current: [String: String] = [
+    public static let current: [String: String] = [
         "01": "Hà Nội", "04": "Cao Bằng", "08": "Tuyên Quang", "11": "Điện Biên", "12": "Lai Châu",
         "14": "Sơn La", "15": "Lào Cai", "19": "Thái Nguyên", "20": "Lạng Sơn", "22": "Quảng Ninh",
         "24": "Bắc Ninh", "25": "Phú Thọ", "31": "Hải Phòng", "33": "Hưng Yên", "37": "Ninh Bình",
@@ -27,75 +28,75 @@ struct ProvinceTable: Sendable {
     ]
 
     /// The 63 provinces of QĐ 124/2004/QĐ-TTg: code → name and current province.
-    static let old: [String: OldProvince] = [
-        "01": .init(name: "Hà Nội", current: "01"),
-        "02": .init(name: "Hà Giang", current: "08"),
-        "04": .init(name: "Cao Bằng", current: "04"),
-        "06": .init(name: "Bắc Kạn", current: "19"),
-        "08": .init(name: "Tuyên Quang", current: "08"),
-        "10": .init(name: "Lào Cai", current: "15"),
-        "11": .init(name: "Điện Biên", current: "11"),
-        "12": .init(name: "Lai Châu", current: "12"),
-        "14": .init(name: "Sơn La", current: "14"),
-        "15": .init(name: "Yên Bái", current: "15"),
-        "17": .init(name: "Hòa Bình", current: "25"),
-        "19": .init(name: "Thái Nguyên", current: "19"),
-        "20": .init(name: "Lạng Sơn", current: "20"),
-        "22": .init(name: "Quảng Ninh", current: "22"),
-        "24": .init(name: "Bắc Giang", current: "24"),
-        "25": .init(name: "Phú Thọ", current: "25"),
-        "26": .init(name: "Vĩnh Phúc", current: "25"),
-        "27": .init(name: "Bắc Ninh", current: "24"),
-        "30": .init(name: "Hải Dương", current: "31"),
-        "31": .init(name: "Hải Phòng", current: "31"),
-        "33": .init(name: "Hưng Yên", current: "33"),
-        "34": .init(name: "Thái Bình", current: "33"),
-        "35": .init(name: "Hà Nam", current: "37"),
-        "36": .init(name: "Nam Định", current: "37"),
-        "37": .init(name: "Ninh Bình", current: "37"),
-        "38": .init(name: "Thanh Hóa", current: "38"),
-        "40": .init(name: "Nghệ An", current: "40"),
-        "42": .init(name: "Hà Tĩnh", current: "42"),
-        "44": .init(name: "Quảng Bình", current: "44"),
-        "45": .init(name: "Quảng Trị", current: "44"),
-        "46": .init(name: "Thừa Thiên Huế", current: "46"),
-        "48": .init(name: "Đà Nẵng", current: "48"),
-        "49": .init(name: "Quảng Nam", current: "48"),
-        "51": .init(name: "Quảng Ngãi", current: "51"),
-        "52": .init(name: "Bình Định", current: "52"),
-        "54": .init(name: "Phú Yên", current: "66"),
-        "56": .init(name: "Khánh Hòa", current: "56"),
-        "58": .init(name: "Ninh Thuận", current: "56"),
-        "60": .init(name: "Bình Thuận", current: "68"),
-        "62": .init(name: "Kon Tum", current: "51"),
-        "64": .init(name: "Gia Lai", current: "52"),
-        "66": .init(name: "Đắk Lắk", current: "66"),
-        "67": .init(name: "Đắk Nông", current: "68"),
-        "68": .init(name: "Lâm Đồng", current: "68"),
-        "70": .init(name: "Bình Phước", current: "75"),
-        "72": .init(name: "Tây Ninh", current: "80"),
-        "74": .init(name: "Bình Dương", current: "79"),
-        "75": .init(name: "Đồng Nai", current: "75"),
-        "77": .init(name: "Bà Rịa–Vũng Tàu", current: "79"),
-        "79": .init(name: "Hồ Chí Minh", current: "79"),
-        "80": .init(name: "Long An", current: "80"),
-        "82": .init(name: "Tiền Giang", current: "82"),
-        "83": .init(name: "Bến Tre", current: "86"),
-        "84": .init(name: "Trà Vinh", current: "86"),
-        "86": .init(name: "Vĩnh Long", current: "86"),
-        "87": .init(name: "Đồng Tháp", current: "82"),
-        "89": .init(name: "An Giang", current: "91"),
-        "91": .init(name: "Kiên Giang", current: "91"),
-        "92": .init(name: "Cần Thơ", current: "92"),
-        "93": .init(name: "Hậu Giang", current: "92"),
-        "94": .init(name: "Sóc Trăng", current: "92"),
-        "95": .init(name: "Bạc Liêu", current: "96"),
-        "96": .init(name: "Cà Mau", current: "96"),
+    public static let old: [String: OldProvince] = [
+        "01": OldProvince(name: "Hà Nội", current: "01"),
+        "02": OldProvince(name: "Hà Giang", current: "08"),
+        "04": OldProvince(name: "Cao Bằng", current: "04"),
+        "06": OldProvince(name: "Bắc Kạn", current: "19"),
+        "08": OldProvince(name: "Tuyên Quang", current: "08"),
+        "10": OldProvince(name: "Lào Cai", current: "15"),
+        "11": OldProvince(name: "Điện Biên", current: "11"),
+        "12": OldProvince(name: "Lai Châu", current: "12"),
+        "14": OldProvince(name: "Sơn La", current: "14"),
+        "15": OldProvince(name: "Yên Bái", current: "15"),
+        "17": OldProvince(name: "Hòa Bình", current: "25"),
+        "19": OldProvince(name: "Thái Nguyên", current: "19"),
+        "20": OldProvince(name: "Lạng Sơn", current: "20"),
+        "22": OldProvince(name: "Quảng Ninh", current: "22"),
+        "24": OldProvince(name: "Bắc Giang", current: "24"),
+        "25": OldProvince(name: "Phú Thọ", current: "25"),
+        "26": OldProvince(name: "Vĩnh Phúc", current: "25"),
+        "27": OldProvince(name: "Bắc Ninh", current: "24"),
+        "30": OldProvince(name: "Hải Dương", current: "31"),
+        "31": OldProvince(name: "Hải Phòng", current: "31"),
+        "33": OldProvince(name: "Hưng Yên", current: "33"),
+        "34": OldProvince(name: "Thái Bình", current: "33"),
+        "35": OldProvince(name: "Hà Nam", current: "37"),
+        "36": OldProvince(name: "Nam Định", current: "37"),
+        "37": OldProvince(name: "Ninh Bình", current: "37"),
+        "38": OldProvince(name: "Thanh Hóa", current: "38"),
+        "40": OldProvince(name: "Nghệ An", current: "40"),
+        "42": OldProvince(name: "Hà Tĩnh", current: "42"),
+        "44": OldProvince(name: "Quảng Bình", current: "44"),
+        "45": OldProvince(name: "Quảng Trị", current: "44"),
+        "46": OldProvince(name: "Thừa Thiên Huế", current: "46"),
+        "48": OldProvince(name: "Đà Nẵng", current: "48"),
+        "49": OldProvince(name: "Quảng Nam", current: "48"),
+        "51": OldProvince(name: "Quảng Ngãi", current: "51"),
+        "52": OldProvince(name: "Bình Định", current: "52"),
+        "54": OldProvince(name: "Phú Yên", current: "66"),
+        "56": OldProvince(name: "Khánh Hòa", current: "56"),
+        "58": OldProvince(name: "Ninh Thuận", current: "56"),
+        "60": OldProvince(name: "Bình Thuận", current: "68"),
+        "62": OldProvince(name: "Kon Tum", current: "51"),
+        "64": OldProvince(name: "Gia Lai", current: "52"),
+        "66": OldProvince(name: "Đắk Lắk", current: "66"),
+        "67": OldProvince(name: "Đắk Nông", current: "68"),
+        "68": OldProvince(name: "Lâm Đồng", current: "68"),
+        "70": OldProvince(name: "Bình Phước", current: "75"),
+        "72": OldProvince(name: "Tây Ninh", current: "80"),
+        "74": OldProvince(name: "Bình Dương", current: "79"),
+        "75": OldProvince(name: "Đồng Nai", current: "75"),
+        "77": OldProvince(name: "Bà Rịa–Vũng Tàu", current: "79"),
+        "79": OldProvince(name: "Hồ Chí Minh", current: "79"),
+        "80": OldProvince(name: "Long An", current: "80"),
+        "82": OldProvince(name: "Tiền Giang", current: "82"),
+        "83": OldProvince(name: "Bến Tre", current: "86"),
+        "84": OldProvince(name: "Trà Vinh", current: "86"),
+        "86": OldProvince(name: "Vĩnh Long", current: "86"),
+        "87": OldProvince(name: "Đồng Tháp", current: "82"),
+        "89": OldProvince(name: "An Giang", current: "91"),
+        "91": OldProvince(name: "Kiên Giang", current: "91"),
+        "92": OldProvince(name: "Cần Thơ", current: "92"),
+        "93": OldProvince(name: "Hậu Giang", current: "92"),
+        "94": OldProvince(name: "Sóc Trăng", current: "92"),
+        "95": OldProvince(name: "Bạc Liêu", current: "96"),
+        "96": OldProvince(name: "Cà Mau", current: "96"),
     ]
 
     /// The current 2-digit province for a province code of the given commune code system, in either the
     /// 2-digit form or the 3-digit PIN form ("0" + 2 digits); `nil` when the code is not in that list.
-    static func currentProvince(of code: String, system: String) -> String? {
+    public static func currentProvince(of code: String, system: String) -> String? {
         let twoDigits = code.utf8.count == 3 && code.hasPrefix("0") ? String(code.dropFirst()) : code
         switch system {
         case "QD124-2004": return old[twoDigits]?.current

@@ -37,6 +37,21 @@ actor PopulationMockState {
 
     func storedReply(for key: String) -> Reply? { replies[key] }
 
+    /// Runs `body` unless `key` already has a reply (then that reply comes back as `stored`). A reply
+    /// `body` returns is remembered under the key and counted as one effect — all in one step of the
+    /// actor, so concurrent requests with one key make one effect.
+    func once<T: Sendable>(
+        _ key: String, _ body: @Sendable (isolated PopulationMockState) -> (value: T, remember: Reply?)
+    ) -> (value: T?, stored: Reply?) {
+        if let stored = replies[key] { return (nil, stored) }
+        let (value, remember) = body(self)
+        if let remember {
+            replies[key] = remember
+            effects[key, default: 0] += 1
+        }
+        return (value, nil)
+    }
+
     func remember(_ reply: Reply, for key: String) { replies[key] = reply }
 
     func countEffect(for key: String) { effects[key, default: 0] += 1 }

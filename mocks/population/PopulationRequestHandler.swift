@@ -64,7 +64,7 @@ struct PopulationRequestHandler: Sendable {
         return PopulationMockState.Reply(status: reply.status, body: reply.body)
     }
 
-    private struct Decision {
+    struct Decision: Sendable {
         var status: Int
         var outcome: String
         var body: String
@@ -75,24 +75,20 @@ struct PopulationRequestHandler: Sendable {
     /// Deaths and updates: the effect is recording the event, once per key.
     private func record(key: String, status: String) async -> Decision {
         let reply = Self.reply(200, key: key, status: status)
-        await state.remember(reply, for: key)
-        await state.countEffect(for: key)
-        return Decision(status: 200, outcome: status, body: reply.body)
+        let (decision, stored) = await state.once(key) { _ in
+            (Decision(status: 200, outcome: status, body: reply.body), reply)
+        }
+        return decision ?? Self.replayed(stored)
     }
 
     private func decide(key: String, read: (String) -> String?) async -> Decision {
         let citizen = "/dc:YeuCauCapSoDinhDanh/dc:CongDan"
-        if let existing = read("\(citizen)/dc:SoDinhDanh") {
-            let reply = Self.reply(200, key: key, status: "DA_TON_TAI", pin: existing)
-            await state.remember(reply, for: key)
-            await state.countEffect(for: key)
-            return Decision(status: 200, outcome: "DA_TON_TAI", body: reply.body, pin: existing)
-        }
+        let existing = read("\(citizen)/dc:SoDinhDanh")
         let birth = read("\(citizen)/dc:NgayThangNamSinh/*") ?? ""
-        guard let sex = Self.sex(read("\(citizen)/dc:GioiTinh")),
-            let year = Int(birth.prefix(4)),
-            let province = read("/dc:YeuCauCapSoDinhDanh/dc:DangKyKhaiSinh/dc:CoQuanDangKy/dc:MaTinh")
-        else {
+        let sex = Self.sex(read("\(citizen)/dc:GioiTinh"))
+        let year = Int(birth.prefix(4))
+        let province = read("/dc:YeuCauCapSoDinhDanh/dc:DangKyKhaiSinh/dc:CoQuanDangKy/dc:MaTinh")
+        if existing == nil, sex == nil || year == nil || province == nil {
             let reason = "a PIN needs a determined sex, a birth year and a province of registration"
             return Decision(
                 status: 422, outcome: "KHONG_HOP_LE",
@@ -104,21 +100,32 @@ struct PopulationRequestHandler: Sendable {
             read("/dc:YeuCauCapSoDinhDanh/dc:DangKyKhaiSinh/dc:CoQuanDangKy/dc:MaDonViHanhChinh"),
         ].map { $0 ?? "" }.joined(separator: "|")
         let confirmed = read("/dc:YeuCauCapSoDinhDanh/dc:XacNhanSinhDoi") == "true"
-        if !confirmed, let earlier = await state.earlierRegistration(fingerprint: fingerprint), earlier != key {
-            let reason = "suspected duplicate of an already numbered citizen; confirm a multiple birth to proceed"
-            // Not remembered under the key: after confirmation the same key is processed afresh.
-            return Decision(
-                status: 409, outcome: "NGHI_TRUNG",
-                body: Self.reply(409, key: key, status: "NGHI_TRUNG", description: reason).body, error: reason)
+        let (decision, stored) = await state.once(key) { state -> (value: Decision, remember: PopulationMockState.Reply?) in
+            if let existing {
+                let reply = Self.reply(200, key: key, status: "DA_TON_TAI", pin: existing)
+                return (Decision(status: 200, outcome: "DA_TON_TAI", body: reply.body, pin: existing), reply)
+            }
+            if !confirmed, let earlier = state.earlierRegistration(fingerprint: fingerprint), earlier != key {
+                let reason = "suspected duplicate of an already numbered citizen; confirm a multiple birth to proceed"
+                // Not remembered under the key: after confirmation the same key is processed afresh.
+                let reply = Self.reply(409, key: key, status: "NGHI_TRUNG", description: reason)
+                return (Decision(status: 409, outcome: "NGHI_TRUNG", body: reply.body, error: reason), nil)
+            }
+            guard let sex, let year, let province, let pin = state.issuePIN(provinceCode: province, sex: sex, birthYear: year)
+            else {
+                let reply = Self.reply(503, key: key, status: "KHONG_HOP_LE", description: "no PIN available")
+                return (Decision(status: 503, outcome: "error", body: reply.body), nil)
+            }
+            state.register(fingerprint: fingerprint, key: key)
+            let reply = Self.reply(200, key: key, status: "DA_CAP", pin: pin)
+            return (Decision(status: 200, outcome: "DA_CAP", body: reply.body, pin: pin), reply)
         }
-        guard let pin = await state.issuePIN(provinceCode: province, sex: sex, birthYear: year) else {
-            return Decision(status: 503, outcome: "error", body: Self.reply(503, key: key, status: "KHONG_HOP_LE", description: "no PIN available").body)
-        }
-        await state.register(fingerprint: fingerprint, key: key)
-        let reply = Self.reply(200, key: key, status: "DA_CAP", pin: pin)
-        await state.remember(reply, for: key)
-        await state.countEffect(for: key)
-        return Decision(status: 200, outcome: "DA_CAP", body: reply.body, pin: pin)
+        return decision ?? Self.replayed(stored)
+    }
+
+    /// A concurrent request with the same key got there first: its stored reply, again.
+    private static func replayed(_ stored: PopulationMockState.Reply?) -> Decision {
+        Decision(status: stored?.status ?? 500, outcome: "replayed", body: stored?.body ?? "")
     }
 
     static func reply(_ code: Int, key: String, status: String, pin: String? = nil, description: String? = nil)

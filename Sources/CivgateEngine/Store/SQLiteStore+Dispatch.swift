@@ -88,6 +88,13 @@ extension SQLiteStore {
                 // A newer version arrived while this attempt ran: it replaces this delivery.
                 completion.newState = .discarded
                 completion.cause += "; superseded by a newer version of the record"
+            } else if completion.newState == .retrying,
+                let blocker = try DeliveryOrdering.blocker(db, of: completion.deliveryID)
+            {
+                // An earlier event of the same person arrived while this attempt ran: it goes first.
+                // (The failed attempt itself is in the attempt log.)
+                completion.newState = .waiting
+                completion.cause = "waits for the person's earlier event \(blocker)"
             }
             try db.execute(
                 sql: """
@@ -133,6 +140,15 @@ extension SQLiteStore {
                   WHERE d.id = ?)
                 """,
             arguments: [deliveryID]) ?? false
+    }
+
+    public func renewLease(id: String, owner: String, until: Int64) async throws -> Bool {
+        try await writing { db in
+            try db.execute(
+                sql: "UPDATE deliveries SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND state = 'in_flight'",
+                arguments: [until, id, owner])
+            return db.changesCount == 1
+        }
     }
 
     @discardableResult

@@ -72,6 +72,7 @@ enum OperatorCLI {
         var text: String { state.withLock { String(decoding: $0.data, as: UTF8.self) } }
     }
 }
+
 /// A generated birth record as posted, with what the gateway answered.
 struct OperatorCLIBirth: Sendable {
     var key: String
@@ -85,18 +86,15 @@ struct OperatorCLIBirth: Sendable {
 
 /// The operator's world, all real: a temporary store and config, `civgate mock population` and (when
 /// asked) `civgate mock insurance` as their own processes on free ports, and `civgate serve` pointed at
-/// them. The insurance mock fails through its fault profile when it has one; otherwise the gateway is
-/// pointed at a free port on which the mock is started only when the outage "ends".
+/// them. The insurance mock starts with a fault profile that answers every request 503 (the outage).
 final class OperatorCLIStage: @unchecked Sendable {
     // @unchecked: used from one test task at a time.
     let directory: URL
     let config: String
     let population: RunningProcess
     let populationURL: String
-    private(set) var insurance: RunningProcess?
+    let insurance: RunningProcess?
     let insuranceURL: String?
-    /// Whether the insurance mock takes `PUT /_mock/faults` (else: an unreachable port during the outage).
-    let insuranceHasFaults: Bool
     private(set) var server: RunningProcess?
     let serverURL: String
     private(set) var births: [OperatorCLIBirth] = []
@@ -111,21 +109,16 @@ final class OperatorCLIStage: @unchecked Sendable {
         let populationURL = try await population.listeningURL("mock population listening on")
         var insurance: RunningProcess?
         var insuranceURL: String?
-        var hasFaults = false
         if withInsurance {
             let mock = try RunningProcess(["mock", "insurance", "--port", "0"])
             let url = try await mock.listeningURL("mock insurance listening on")
             let put = try await TestHTTP.request(
                 .PUT, url + "/_mock/faults", body: failEverything, headers: ["Content-Type": "application/json"])
-            if (200..<300).contains(put.status) {
-                hasFaults = true
-                insurance = mock
-                insuranceURL = url
-            } else {
-                mock.signal(SIGTERM)
-                _ = try await mock.exitStatus()
-                insuranceURL = "http://127.0.0.1:\(try freePort())"
+            guard (200..<300).contains(put.status) else {
+                throw StageFailure(what: "PUT /_mock/faults on the insurance mock answered \(put.status): \(put.text)")
             }
+            insurance = mock
+            insuranceURL = url
         }
         let config = directory.appendingPathComponent("civgate.yaml")
         try yaml(dataDir: directory.path, withInsurance: withInsurance).write(to: config, atomically: true, encoding: .utf8)
@@ -135,13 +128,13 @@ final class OperatorCLIStage: @unchecked Sendable {
         let serverURL = try await server.listeningURL("civgate listening on")
         return OperatorCLIStage(
             directory: directory, config: config.path, population: population, populationURL: populationURL,
-            insurance: insurance, insuranceURL: insuranceURL, insuranceHasFaults: hasFaults, server: server,
+            insurance: insurance, insuranceURL: insuranceURL, server: server,
             serverURL: serverURL)
     }
 
     private init(
         directory: URL, config: String, population: RunningProcess, populationURL: String, insurance: RunningProcess?,
-        insuranceURL: String?, insuranceHasFaults: Bool, server: RunningProcess, serverURL: String
+        insuranceURL: String?, server: RunningProcess, serverURL: String
     ) {
         self.directory = directory
         self.config = config
@@ -149,12 +142,13 @@ final class OperatorCLIStage: @unchecked Sendable {
         self.populationURL = populationURL
         self.insurance = insurance
         self.insuranceURL = insuranceURL
-        self.insuranceHasFaults = insuranceHasFaults
         self.server = server
         self.serverURL = serverURL
     }
 
-    /// The configuration `serve` and every operator command read: fast dead-lettering, fast polling.
+    /// The configuration `serve` and every operator command read: fast dead-lettering, fast polling. The
+    /// breaker never opens here: an open breaker holds deliveries back (pending, not dead) for `openFor`,
+    /// which is what production wants and not what this outage drill needs.
     static func yaml(dataDir: String, withInsurance: Bool) -> String {
         var text = """
             server: { host: 127.0.0.1, port: 0 }
@@ -166,6 +160,7 @@ final class OperatorCLIStage: @unchecked Sendable {
                 connectTimeout: 300ms
                 requestTimeout: 5s
                 retry: { baseDelay: 10ms, maxDelay: 50ms, maxAttempts: 2, maxAge: 1h }
+                breaker: { consecutiveFailures: 1000000, window: 1000000 }
 
             """
         if withInsurance {
@@ -175,6 +170,7 @@ final class OperatorCLIStage: @unchecked Sendable {
                     connectTimeout: 300ms
                     requestTimeout: 5s
                     retry: { baseDelay: 10ms, maxDelay: 50ms, maxAttempts: 2, maxAge: 1h }
+                    breaker: { consecutiveFailures: 1000000, window: 1000000 }
                     settings:
                       defaultFacility.001: "01001"
                       defaultFacility.079: "79034"
@@ -201,27 +197,6 @@ final class OperatorCLIStage: @unchecked Sendable {
         text += "mocks: { embedded: [] }\n"
         return text
     }
-
-    /// A port nobody listens on right now (the kernel's pick, released at once).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw PortUnavailable() }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw PortUnavailable() }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    struct PortUnavailable: Error {}
 
     /// Posts the live births among the first `count` generated records, each with its own key.
     @discardableResult
@@ -295,18 +270,11 @@ final class OperatorCLIStage: @unchecked Sendable {
         }
     }
 
-    /// The insurance destination comes back: faults cleared, or the mock started on the reserved port.
+    /// The insurance destination comes back: its fault profile is cleared.
     func endInsuranceOutage() async throws {
         guard let insuranceURL else { return }
-        if insuranceHasFaults {
-            let cleared = try await TestHTTP.request(.DELETE, insuranceURL + "/_mock/faults")
-            guard (200..<300).contains(cleared.status) else { throw StageFailure(what: "DELETE /_mock/faults: \(cleared.status)") }
-        } else {
-            let port = String(insuranceURL.split(separator: ":").last!)
-            let mock = try RunningProcess(["mock", "insurance", "--port", port])
-            _ = try await mock.listeningURL("mock insurance listening on")
-            insurance = mock
-        }
+        let cleared = try await TestHTTP.request(.DELETE, insuranceURL + "/_mock/faults")
+        guard (200..<300).contains(cleared.status) else { throw StageFailure(what: "DELETE /_mock/faults: \(cleared.status)") }
     }
 
     /// `GET URL` as JSON (any shape).
@@ -323,12 +291,14 @@ final class OperatorCLIStage: @unchecked Sendable {
         return status
     }
 
-    /// Stops whatever still runs (the mocks; the server if a test left it running).
+    /// Stops whatever still runs (the mocks; the server if a test left it running) and removes the
+    /// temporary store and configuration.
     func stopAll() async {
         for process in [server, insurance, population].compactMap({ $0 }) where process.process.isRunning {
             process.signal(SIGTERM)
             _ = try? await process.exitStatus(timeout: .seconds(10))
         }
+        try? FileManager.default.removeItem(at: directory)
     }
 
     struct StageFailure: Error, CustomStringConvertible {

@@ -3,6 +3,18 @@ import GRDB
 import NIOHTTP1
 import Synchronization
 
+/// A value shared between tasks and handlers, behind a lock.
+final class ResilienceBox<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) { mutex = Mutex(value) }
+
+    var value: Value { mutex.withLock { $0 } }
+
+    @discardableResult
+    func withLock<T: Sendable>(_ body: (inout Value) -> T) -> T { mutex.withLock { value -> T in body(&value) } }
+}
+
 // Support for the resilience suites: the real `civgate` binary and the two mocks as separate processes
 // (so the mocks outlive civgate's kills), a temporary configuration file, the SQLite file read from
 // outside, and a seeded random source for the moments of chaos.
@@ -13,8 +25,8 @@ import Synchronization
 final class ResilienceProcess: @unchecked Sendable {
     // @unchecked: `process` is started in init and only signalled afterwards; output goes through Mutexes.
     private let process = Process()
-    private let output = Mutex<String>("")
-    private let errors = Mutex<String>("")
+    private let output = ResilienceBox("")
+    private let errors = ResilienceBox("")
     let label: String
 
     init(_ arguments: [String], label: String) throws {
@@ -53,8 +65,8 @@ final class ResilienceProcess: @unchecked Sendable {
 
     var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
-    var stdout: String { output.withLock { $0 } }
-    var stderrTail: String { String(errors.withLock { $0 }.suffix(2000)) }
+    var stdout: String { output.value }
+    var stderrTail: String { String(errors.value.suffix(2000)) }
 
     /// The URL at the end of the first stdout line starting with `prefix` ("… listening on http://…").
     func listeningURL(_ prefix: String, timeout: Duration = .seconds(30)) async throws -> String {
@@ -217,6 +229,8 @@ enum ResilienceConfig {
         var requestTimeout = "3s"
         var retry = "{ baseDelay: 20ms, maxDelay: 200ms, maxAttempts: 1000, maxAge: 1h }"
         var breaker = "{ openFor: 200ms }"
+        /// Requests a second (`0`: no limit).
+        var rateLimit = 0.0
     }
 
     /// Writes the configuration into `directory/civgate.yaml` and returns its path.
@@ -232,6 +246,7 @@ enum ResilienceConfig {
                 requestTimeout: \(settings.requestTimeout)
                 retry: \(settings.retry)
                 breaker: \(settings.breaker)
+                rateLimit: \(settings.rateLimit)
             \(extra)
             """
         }
