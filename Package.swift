@@ -15,7 +15,8 @@ let package = Package(
         .executable(name: "civgate", targets: ["civgate"])
     ],
     dependencies: [
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1", traits: ["FullFoundation"]),
+        .package(
+            url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
@@ -128,7 +129,8 @@ let package = Package(
         .testTarget(
             name: "CivgateTests",
             dependencies: [
-                "CivgateEngine", "PopulationAdapter", "PopulationMock", "InsuranceAdapter", "InsuranceMock", "MockFaults",
+                "CivgateEngine", "PopulationAdapter", "PopulationMock", "InsuranceAdapter", "InsuranceMock",
+                "MockFaults",
                 "CivgateXML", "CivgateContracts",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

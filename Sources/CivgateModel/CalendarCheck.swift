@@ -10,7 +10,8 @@ enum CalendarCheck {
         func check(_ date: PartialDate?, _ path: String) {
             switch date {
             case .day(let year, let month, let day) where !isValid(year: year, month: month, day: day):
-                found.append(SchemaViolation(path: path, code: "date", detail: "is not a date of the Gregorian calendar"))
+                found.append(
+                    SchemaViolation(path: path, code: "date", detail: "is not a date of the Gregorian calendar"))
             case .month(_, let month) where !(1...12).contains(month):
                 found.append(SchemaViolation(path: path, code: "date", detail: "is not a month of the year"))
             default:

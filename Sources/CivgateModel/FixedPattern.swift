@@ -93,7 +93,9 @@ public struct FixedPattern: @unchecked Sendable {
         var start = false
         var end = false
         if scalars.first == "^" { start = true; scalars.removeFirst() }
-        if scalars.last == "$", scalars.count < 2 || scalars[scalars.count - 2] != "\\" { end = true; scalars.removeLast() }
+        if scalars.last == "$", scalars.count < 2 || scalars[scalars.count - 2] != "\\" {
+            end = true; scalars.removeLast()
+        }
         var tokens: [Token] = []
         var index = 0
         while index < scalars.count {
@@ -133,7 +135,11 @@ public struct FixedPattern: @unchecked Sendable {
                     let parts = body.split(separator: ",", omittingEmptySubsequences: false)
                     guard let low = Int(parts[0]) else { return nil }
                     minimum = low
-                    if parts.count == 1 { maximum = low } else if parts[1].isEmpty { maximum = Int.max } else {
+                    if parts.count == 1 {
+                        maximum = low
+                    } else if parts[1].isEmpty {
+                        maximum = Int.max
+                    } else {
                         guard let high = Int(parts[1]) else { return nil }
                         maximum = high
                     }

@@ -197,7 +197,8 @@ struct JSONParser {
 
     private mutating func literal(_ word: StaticString) throws(Failure) {
         let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-        guard index + expected.count <= bytes.count, bytes[index..<(index + expected.count)].elementsEqual(expected) else {
+        guard index + expected.count <= bytes.count, bytes[index..<(index + expected.count)].elementsEqual(expected)
+        else {
             throw Failure(offset: index)
         }
         index += expected.count

@@ -26,7 +26,9 @@ public enum RecordChecks {
                     warnings.append(
                         RecordWarning(
                             code: "pin-structure-mismatch", path: "\(path).pin",
-                            detail: "the PIN's \(disagreements.joined(separator: " and ")) digits disagree with the record"))
+                            detail:
+                                "the PIN's \(disagreements.joined(separator: " and ")) digits disagree with the record")
+                    )
                 }
             }
         }

@@ -57,7 +57,9 @@ public struct RecordIntake: Sendable {
             record = try JSONDecoder().decode(CivilRecord.self, from: bytes)
         } catch {
             // The schema admits it but the typed model does not: report the decoding path.
-            return .failure(.invalid([SchemaViolation(path: Self.path(of: error), code: "type", detail: "has an unexpected shape")]))
+            return .failure(
+                .invalid([SchemaViolation(path: Self.path(of: error), code: "type", detail: "has an unexpected shape")])
+            )
         }
         let impossibleDates = CalendarCheck.violations(in: record)
         guard impossibleDates.isEmpty else { return .failure(.invalid(impossibleDates)) }
@@ -66,9 +68,12 @@ public struct RecordIntake: Sendable {
             warnings.append(
                 RecordWarning(
                     code: "text-normalized", path: "$",
-                    detail: "\(changes.count) text value(s) were normalised to NFC and trimmed; the originals are kept"))
+                    detail: "\(changes.count) text value(s) were normalised to NFC and trimmed; the originals are kept")
+            )
         }
-        return .success(Accepted(document: document, canonicalBytes: bytes, record: record, normalizations: changes, warnings: warnings))
+        return .success(
+            Accepted(
+                document: document, canonicalBytes: bytes, record: record, normalizations: changes, warnings: warnings))
     }
 
     private static func path(of error: any Error) -> String {

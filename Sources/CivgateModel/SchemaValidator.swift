@@ -56,7 +56,9 @@ public final class SchemaValidator: Sendable {
                 patterns[pattern] = try FixedPattern(pattern)
             case "properties", "$defs":
                 if case .object(let members) = value {
-                    for member in members.values { try collectPatterns(member, into: &patterns, references: &references) }
+                    for member in members.values {
+                        try collectPatterns(member, into: &patterns, references: &references)
+                    }
                 }
             case "items", "additionalProperties":
                 try collectPatterns(value, into: &patterns, references: &references)
@@ -169,7 +171,11 @@ public final class SchemaValidator: Sendable {
             }
         }
         let properties: [String: JSONValue]
-        if case .object(let declared) = schema["properties"] ?? .null { properties = declared } else { properties = [:] }
+        if case .object(let declared) = schema["properties"] ?? .null {
+            properties = declared
+        } else {
+            properties = [:]
+        }
         for key in members.keys.sorted() {
             let memberPath = JSONPath.member(path, key)
             if let propertySchema = properties[key] {
@@ -184,7 +190,9 @@ public final class SchemaValidator: Sendable {
         }
     }
 
-    private func checkCombinators(_ value: JSONValue, schema: JSONValue, path: String, into out: inout [SchemaViolation]) {
+    private func checkCombinators(
+        _ value: JSONValue, schema: JSONValue, path: String, into out: inout [SchemaViolation]
+    ) {
         if case .array(let all) = schema["allOf"] ?? .null {
             for option in all { check(value, against: option, path: path, into: &out) }
         }
@@ -204,7 +212,11 @@ public final class SchemaValidator: Sendable {
             for option in one {
                 var scratch: [SchemaViolation] = []
                 check(value, against: option, path: path, into: &scratch)
-                if scratch.isEmpty { passing += 1 } else if closest == nil || scratch.count < closest!.count { closest = scratch }
+                if scratch.isEmpty {
+                    passing += 1
+                } else if closest == nil || scratch.count < closest!.count {
+                    closest = scratch
+                }
             }
             if passing == 0 {
                 // Report the nearest shape's problems: they name the fields to fix.

@@ -24,7 +24,8 @@ public final class SafeXMLDocument: @unchecked Sendable {
         guard let parsed else {
             // libxml2's parse messages can quote the document (entity names, undecodable bytes): keep
             // only where it failed.
-            throw ParseError(description: "not well-formed XML" + (LibXML.lastErrorLine().map { " (line \($0))" } ?? ""))
+            throw ParseError(
+                description: "not well-formed XML" + (LibXML.lastErrorLine().map { " (line \($0))" } ?? ""))
         }
         if parsed.pointee.intSubset != nil {
             xmlFreeDoc(parsed)

@@ -49,15 +49,18 @@ public final class XMLSchemaValidator: @unchecked Sendable {
         defer { xmlSchemaFreeValidCtxt(context) }
         let collector = ErrorCollector()
         let box = Unmanaged.passUnretained(collector).toOpaque()
-        xmlSchemaSetValidStructuredErrors(context, { userData, error in
-            guard let userData, let error else { return }
-            let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
-            let message = error.pointee.message.map { String(cString: $0) } ?? "invalid"
-            collector.messages.append("line \(error.pointee.line): \(redactValues(message))")
-        }, box)
+        xmlSchemaSetValidStructuredErrors(
+            context,
+            { userData, error in
+                guard let userData, let error else { return }
+                let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
+                let message = error.pointee.message.map { String(cString: $0) } ?? "invalid"
+                collector.messages.append("line \(error.pointee.line): \(redactValues(message))")
+            }, box)
         let status = xmlSchemaValidateDoc(context, document.pointer)
         if status != 0 {
-            throw ValidationError(messages: collector.messages.isEmpty ? ["invalid (code \(status))"] : collector.messages)
+            throw ValidationError(
+                messages: collector.messages.isEmpty ? ["invalid (code \(status))"] : collector.messages)
         }
         return document
     }
@@ -77,7 +80,10 @@ func redactValues(_ message: String) -> String {
         return text[..<value.lowerBound] + "The value is not accepted."
     }
     if text.contains("is not a valid value of"), let elementEnd = text.range(of: "': ") {
-        let type = text.range(of: "of the atomic type ").map { " (" + text[$0.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: ". ")) + ")" } ?? ""
+        let type =
+            text.range(of: "of the atomic type ").map {
+                " (" + text[$0.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: ". ")) + ")"
+            } ?? ""
         return text[..<elementEnd.upperBound] + "the value is not valid for its type" + type + "."
     }
     if text.contains("is not an element of the set"), let elementEnd = text.range(of: "': ") {

@@ -20,6 +20,8 @@ struct BackfillRunner {
     var interrupt: InterruptFlag
     /// Attempts per chunk when the sink says sending it again may work.
     var attempts = 5
+    /// Told the number of record lines acknowledged in this run, after each chunk.
+    var onCommit: @Sendable (Int) -> Void = { _ in }
 
     /// Lines read in this run (physical, blank ones included), and what the record lines came to.
     private(set) var linesRead = 0
@@ -80,6 +82,7 @@ struct BackfillRunner {
         }
         linesRead += chunk.physicalLines
         lastLine = chunk.lastLine
+        onCommit(tally.records)
         guard let checkpointPath, var checkpoint else { return }
         checkpoint.offset = chunk.endOffset
         checkpoint.line = chunk.lastLine

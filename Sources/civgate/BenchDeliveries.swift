@@ -10,9 +10,8 @@ enum BenchDeliveries {
         var succeeded = 0
         /// Waiting on a dependency or an earlier event.
         var waiting = 0
-
         /// Review, needs_data, dead or discarded: a person would have to act.
-        var attention: Int { total - active - succeeded - waiting }
+        var attention = 0
     }
 
     static func counts(_ store: SQLiteStore, lanes: [Lane] = []) async throws -> Counts {
@@ -24,7 +23,8 @@ enum BenchDeliveries {
         }
         return Counts(
             total: try await count([]), active: try await count([.pending, .inFlight, .retrying]),
-            succeeded: try await count([.succeeded]), waiting: try await count([.waiting]))
+            succeeded: try await count([.succeeded]), waiting: try await count([.waiting]),
+            attention: try await count([.review, .needsData, .dead, .discarded]))
     }
 
     /// Polls every `poll` until nothing in `lanes` is pending, in flight or retrying (one query, so one

@@ -53,7 +53,8 @@ extension BenchRun {
 
     /// Runs the backfill client over `file` against `gateway`.
     static func backfill(
-        file: String, gateway: String, chunk: Int, streams: Int, interrupt: InterruptFlag, progress: Bool
+        file: String, gateway: String, chunk: Int, streams: Int, interrupt: InterruptFlag, progress: Bool,
+        onCommit: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> BatchPhase {
         guard let handle = FileHandle(forReadingAtPath: file) else { throw CommandFailure.runtime("cannot read \(file)") }
         defer { try? handle.close() }
@@ -62,7 +63,7 @@ extension BenchRun {
         var runner = BackfillRunner(
             reader: BackfillReader(handle: handle, startOffset: 0, linesDone: 0, chunkLines: chunk), sink: sink,
             parallel: streams, checkpointPath: nil, checkpoint: nil, progress: BackfillProgress(total: total, quiet: !progress),
-            interrupt: interrupt)
+            interrupt: interrupt, onCommit: onCommit)
         let started = ContinuousClock.now
         let ending = await runner.run()
         let seconds = BenchStats.seconds(ContinuousClock.now - started)

@@ -44,12 +44,19 @@ struct ListDeliveries: AsyncParsableCommand {
             filter.after = after
             let rows = try await opened.listDeliveries(filter)
             if json { return try JSONOutput.print(rows) }
-            let total = try await opened.countDeliveries({ var all = filter; all.after = nil; return all }())
-            var table = Table(headers: ["DELIVERY", "RECORD", "EVENT", "AUTHORITY", "DESTINATION/OPERATION", "STATE", "TRIES", "ERROR", "CHANGED"])
+            let total = try await opened.countDeliveries(
+                {
+                    var all = filter; all.after = nil; return all
+                }())
+            var table = Table(headers: [
+                "DELIVERY", "RECORD", "EVENT", "AUTHORITY", "DESTINATION/OPERATION", "STATE", "TRIES", "ERROR",
+                "CHANGED",
+            ])
             for row in rows {
                 table.rows.append([
                     row.id, "\(row.sourceRecordId) v\(row.sourceVersion)", row.event, row.authority,
-                    "\(row.destination)/\(row.operation)", row.state.rawValue, String(row.attempts), row.lastErrorCode ?? "-",
+                    "\(row.destination)/\(row.operation)", row.state.rawValue, String(row.attempts),
+                    row.lastErrorCode ?? "-",
                     String(row.updatedAt.prefix(19)),
                 ])
             }
@@ -96,15 +103,20 @@ struct ShowDelivery: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            if reveal, (reason ?? "").count < 3 { throw CommandFailure.usage("--reveal needs --reason (recorded in the audit log)") }
+            if reveal, (reason ?? "").count < 3 {
+                throw CommandFailure.usage("--reveal needs --reason (recorded in the audit log)")
+            }
             let opened = try store.openStore()
             guard let view = try await opened.deliveryView(id: id),
                 let record = try await opened.recordView(id: view.recordId),
                 let material = try await opened.deliveryMaterial(id: id)
             else { throw CommandFailure(description: "no delivery \(id)", exitCode: 66) }
             if reveal {
-                let who = actor ?? ProcessInfo.processInfo.environment["CIVGATE_ACTOR"] ?? ProcessInfo.processInfo.environment["USER"] ?? "operator"
-                try await opened.audit(actor: who, action: "reveal", target: id, reason: reason!, details: [:], now: Timestamp.now())
+                let who =
+                    actor ?? ProcessInfo.processInfo.environment["CIVGATE_ACTOR"] ?? ProcessInfo.processInfo
+                    .environment["USER"] ?? "operator"
+                try await opened.audit(
+                    actor: who, action: "reveal", target: id, reason: reason!, details: [:], now: Timestamp.now())
             }
             if json { return try JSONOutput.print(reveal ? view : Self.masked(view)) }
             Output.line(DeliveryReport(view: view, record: record, material: material, reveal: reveal).render())
@@ -139,32 +151,48 @@ struct DeliveryReport {
 
     func render() -> String {
         var lines: [String] = []
-        lines.append("delivery   \(view.id)  \(view.destination)/\(view.operation)  \(view.state.rawValue.uppercased())")
-        lines.append("record     \(record.id)  \(record.source.system) \(record.source.recordId) v\(record.source.version)  \(record.event)  lane \(record.lane.rawValue)")
+        lines.append(
+            "delivery   \(view.id)  \(view.destination)/\(view.operation)  \(view.state.rawValue.uppercased())")
+        lines.append(
+            "record     \(record.id)  \(record.source.system) \(record.source.recordId) v\(record.source.version)  \(record.event)  lane \(record.lane.rawValue)"
+        )
         if let parsed = try? JSONDecoder().decode(CivilRecord.self, from: material.record) {
             let authority = parsed.registration.authority
-            lines.append("registered \(parsed.registration.date ?? "date unknown") at \(authority.code) (\(authority.codeSystem)) book \(parsed.registration.book ?? "-") no. \(parsed.registration.number ?? "-")")
+            lines.append(
+                "registered \(parsed.registration.date ?? "date unknown") at \(authority.code) (\(authority.codeSystem)) book \(parsed.registration.book ?? "-") no. \(parsed.registration.number ?? "-")"
+            )
             for subject in parsed.subjects {
                 let name = subject.name.map { reveal ? $0.full : Masking.name($0.full) } ?? "-"
                 let pin = subject.pin.map { reveal ? $0 : Masking.pin($0) } ?? "no PIN"
-                let born = subject.birthDate.map { date in
-                    date.isoValue.map { reveal ? $0 : Masking.date($0) } ?? "age \(date.precision)"
-                } ?? "-"
-                lines.append("  \(subject.role.padding(toLength: 9, withPad: " ", startingAt: 0)) \(name)  \(pin)  born \(born)  \(subject.sex?.rawValue ?? "")")
+                let born =
+                    subject.birthDate.map { date in
+                        date.isoValue.map { reveal ? $0 : Masking.date($0) } ?? "age \(date.precision)"
+                    } ?? "-"
+                lines.append(
+                    "  \(subject.role.padding(toLength: 9, withPad: " ", startingAt: 0)) \(name)  \(pin)  born \(born)  \(subject.sex?.rawValue ?? "")"
+                )
             }
         }
-        for warning in record.warnings { lines.append("  warning \(warning.code) at \(warning.path): \(warning.detail)") }
+        for warning in record.warnings {
+            lines.append("  warning \(warning.code) at \(warning.path): \(warning.detail)")
+        }
         lines.append("")
         lines.append("route steps")
         for step in record.deliveries {
-            let result = step.result.map { result in
-                result.map { "\($0)=\(reveal || !Self.personal.contains($0) ? $1 : Masking.pin($1))" }.sorted().joined(separator: " ")
-            } ?? ""
-            lines.append("  \(step.id == view.id ? "▶" : " ") \(step.destination)/\(step.operation)  \(step.state.rawValue)  \(result)")
+            let result =
+                step.result.map { result in
+                    result.map { "\($0)=\(reveal || !Self.personal.contains($0) ? $1 : Masking.pin($1))" }.sorted()
+                        .joined(separator: " ")
+                } ?? ""
+            lines.append(
+                "  \(step.id == view.id ? "▶" : " ") \(step.destination)/\(step.operation)  \(step.state.rawValue)  \(result)"
+            )
         }
         lines.append("")
         lines.append("outbound key  \(view.outboundKey)")
-        if let missing = view.missingFields, !missing.isEmpty { lines.append("missing       \(missing.joined(separator: ", "))") }
+        if let missing = view.missingFields, !missing.isEmpty {
+            lines.append("missing       \(missing.joined(separator: ", "))")
+        }
         if let error = view.lastError { lines.append("last error    \(error.code): \(error.detail) (\(error.at))") }
         lines.append("")
         lines.append("attempts")
@@ -172,14 +200,18 @@ struct DeliveryReport {
         for attempt in view.attemptLog {
             attempts.rows.append([
                 String(attempt.number), String(attempt.startedAt.prefix(23)), String(attempt.durationMs),
-                attempt.httpStatus.map(String.init) ?? "-", attempt.outcome, attempt.errorClass ?? "-", attempt.detail ?? "",
+                attempt.httpStatus.map(String.init) ?? "-", attempt.outcome, attempt.errorClass ?? "-",
+                attempt.detail ?? "",
             ])
         }
-        lines.append(view.attemptLog.isEmpty ? "  none yet" : attempts.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        lines.append(
+            view.attemptLog.isEmpty
+                ? "  none yet" : attempts.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         lines.append("")
         lines.append("transitions")
         for transition in view.transitions {
-            lines.append("  \(transition.at.prefix(23))  \(transition.from ?? "-") → \(transition.to)  \(transition.cause)")
+            lines.append(
+                "  \(transition.at.prefix(23))  \(transition.from ?? "-") → \(transition.to)  \(transition.cause)")
         }
         if let request = material.lastRequest {
             let text = String(decoding: request, as: UTF8.self)

@@ -4,7 +4,11 @@ import Foundation
 
 /// Filters shared by `deliveries list`, `replay` and `discard`.
 struct FilterOptions: ParsableArguments {
-    @Option(name: .customLong("state"), help: "State(s): pending, in_flight, succeeded, retrying, waiting, review, needs_data, dead, discarded (comma-separated or repeated).")
+    @Option(
+        name: .customLong("state"),
+        help:
+            "State(s): pending, in_flight, succeeded, retrying, waiting, review, needs_data, dead, discarded (comma-separated or repeated)."
+    )
     var states: [String] = []
 
     @Option(name: .customLong("destination"), help: "Destination name(s), e.g. population.")
@@ -41,12 +45,16 @@ struct FilterOptions: ParsableArguments {
         var filter = DeliveryFilter()
         filter.states = try split(states).map { name in
             guard let state = DeliveryState(rawValue: name) else {
-                throw CommandFailure.usage("--state \(name): not a state; use one of \(DeliveryState.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw CommandFailure.usage(
+                    "--state \(name): not a state; use one of \(DeliveryState.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             return state
         }
         filter.lanes = try split(lanes).map { name in
-            guard let lane = Lane(rawValue: name) else { throw CommandFailure.usage("--lane \(name): use live or backfill") }
+            guard let lane = Lane(rawValue: name) else {
+                throw CommandFailure.usage("--lane \(name): use live or backfill")
+            }
             return lane
         }
         filter.destinations = split(destinations)
@@ -60,7 +68,9 @@ struct FilterOptions: ParsableArguments {
     }
 
     private func split(_ values: [String]) -> [String] {
-        values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter {
+            !$0.isEmpty
+        }
     }
 
     /// Milliseconds since the epoch for an ISO date/time or an age before `now`.
@@ -71,6 +81,7 @@ struct FilterOptions: ParsableArguments {
         if let date = try? Date.ISO8601FormatStyle().year().month().day().parse(text) {
             return Int64(date.timeIntervalSince1970 * 1000)
         }
-        throw CommandFailure.usage("\(option) \(text): use an ISO date (2026-11-22), date-time (2026-11-22T03:00:00Z) or an age (30m, 2h, 7d)")
+        throw CommandFailure.usage(
+            "\(option) \(text): use an ISO date (2026-11-22), date-time (2026-11-22T03:00:00Z) or an age (30m, 2h, 7d)")
     }
 }

@@ -26,7 +26,9 @@ struct MapCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let adapter = Catalog.adapters().first(where: { $0.destination == destination }) else {
-            Output.error("unknown destination '\(destination)'; known: \(Catalog.adapters().map(\.destination).joined(separator: ", "))")
+            Output.error(
+                "unknown destination '\(destination)'; known: \(Catalog.adapters().map(\.destination).joined(separator: ", "))"
+            )
             throw ExitCode(64)
         }
         let chosen = operation ?? adapter.operations.sorted().first!
@@ -36,13 +38,16 @@ struct MapCommand: AsyncParsableCommand {
         }
         let bytes: Data
         do {
-            bytes = record == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: record))
+            bytes =
+                record == "-"
+                ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: record))
         } catch {
             Output.error("cannot read \(record)")
             throw ExitCode(64)
         }
         let intake = RecordIntake(
-            validator: try SchemaValidator(schema: try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))))
+            validator: try SchemaValidator(
+                schema: try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))))
         switch intake.accept(bytes) {
         case .failure(.malformed):
             Output.error("\(record) is not JSON")
@@ -51,7 +56,8 @@ struct MapCommand: AsyncParsableCommand {
             Output.error("unknown event type at $.event")
             throw ExitCode(65)
         case .failure(.invalid(let violations)):
-            Output.error("the record is invalid: " + violations.map { "\($0.path) \($0.detail)" }.joined(separator: "; "))
+            Output.error(
+                "the record is invalid: " + violations.map { "\($0.path) \($0.detail)" }.joined(separator: "; "))
             throw ExitCode(65)
         case .success(let accepted):
             let source = accepted.record.source

@@ -72,7 +72,8 @@ struct PopulationMockCommand: AsyncParsableCommand {
 struct InsuranceMockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "insurance",
-        abstract: "Mock of Vietnam Social Security: validates child-card, death and update requests, answers with cards.",
+        abstract:
+            "Mock of Vietnam Social Security: validates child-card, death and update requests, answers with cards.",
         discussion: """
             Prints "mock insurance listening on http://HOST:PORT" once ready. GET /_mock/requests lists \
             what it received; GET /_mock/effects counts effects per idempotency key; PUT /_mock/faults sets \

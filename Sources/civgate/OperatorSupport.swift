@@ -8,7 +8,8 @@ enum OperatorConfirmation {
         guard count > 1, !yes else { return }
         guard isatty(STDIN_FILENO) == 1 else {
             throw CommandFailure.usage(
-                "\(count) deliveries would change: add --yes to confirm" + (alternatives.isEmpty ? "" : " \(alternatives)"))
+                "\(count) deliveries would change: add --yes to confirm"
+                    + (alternatives.isEmpty ? "" : " \(alternatives)"))
         }
         FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
         guard let answer = readLine()?.lowercased(), answer == "y" || answer == "yes" else {

@@ -17,6 +17,8 @@ struct CommandFailure: Error, CustomStringConvertible {
     var exitCode: Int32
 
     static func usage(_ message: String) -> CommandFailure { CommandFailure(description: message, exitCode: 64) }
-    static func configuration(_ message: String) -> CommandFailure { CommandFailure(description: message, exitCode: 78) }
+    static func configuration(_ message: String) -> CommandFailure {
+        CommandFailure(description: message, exitCode: 78)
+    }
     static func runtime(_ message: String) -> CommandFailure { CommandFailure(description: message, exitCode: 1) }
 }

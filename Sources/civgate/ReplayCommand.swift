@@ -54,17 +54,23 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            guard ids.isEmpty || filters.isEmpty else { throw CommandFailure.usage("give delivery ids or filters, not both") }
-            guard !(ids.isEmpty && filters.isEmpty) else {
-                throw CommandFailure.usage("say what to replay: delivery ids, or filters such as --state dead --destination population")
+            guard ids.isEmpty || filters.isEmpty else {
+                throw CommandFailure.usage("give delivery ids or filters, not both")
             }
-            guard batchSize > 0, rate > 0 else { throw CommandFailure.usage("--batch-size and --rate must be positive") }
+            guard !(ids.isEmpty && filters.isEmpty) else {
+                throw CommandFailure.usage(
+                    "say what to replay: delivery ids, or filters such as --state dead --destination population")
+            }
+            guard batchSize > 0, rate > 0 else {
+                throw CommandFailure.usage("--batch-size and --rate must be positive")
+            }
             let opened = try store.openStore()
             var filter = try filters.filter()
             filter.ids = ids
             let replayable = DeliveryState.replayable
             if let wrong = filter.states.first(where: { !replayable.contains($0) }) {
-                throw CommandFailure.usage("--state \(wrong.rawValue): only dead, review and needs_data deliveries can be replayed")
+                throw CommandFailure.usage(
+                    "--state \(wrong.rawValue): only dead, review and needs_data deliveries can be replayed")
             }
             if filter.states.isEmpty { filter.states = replayable }
             let total = try await opened.countDeliveries(filter)
@@ -79,7 +85,8 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             if dryRun { return try await preview(opened, filter: filter, total: total) }
             try OperatorConfirmation.ask(
-                "Replay \(total) deliver\(total == 1 ? "y" : "ies")\(newKey ? " with NEW outbound keys" : "")?", count: total,
+                "Replay \(total) deliver\(total == 1 ? "y" : "ies")\(newKey ? " with NEW outbound keys" : "")?",
+                count: total,
                 yes: yes, alternatives: "(or --dry-run to look first)")
             try await replayAll(opened, filter: filter, total: total)
         }
@@ -89,9 +96,13 @@ struct ReplayCommand: AsyncParsableCommand {
         var first = filter
         first.limit = 20
         let rows = try await opened.listDeliveries(first)
-        Output.line("would replay \(total) deliver\(total == 1 ? "y" : "ies") in registration order\(newKey ? " with new outbound keys" : " with their outbound keys")")
+        Output.line(
+            "would replay \(total) deliver\(total == 1 ? "y" : "ies") in registration order\(newKey ? " with new outbound keys" : " with their outbound keys")"
+        )
         for row in rows {
-            Output.line("  \(row.id)  \(row.sourceRecordId) v\(row.sourceVersion)  \(row.destination)/\(row.operation)  \(row.state.rawValue)  \(row.lastErrorCode ?? "-")")
+            Output.line(
+                "  \(row.id)  \(row.sourceRecordId) v\(row.sourceVersion)  \(row.destination)/\(row.operation)  \(row.state.rawValue)  \(row.lastErrorCode ?? "-")"
+            )
         }
         if total > rows.count { Output.line("  … and \(total - rows.count) more") }
         guard let sample = rows.first, let view = try await opened.deliveryView(id: sample.id),
@@ -130,7 +141,9 @@ struct ReplayCommand: AsyncParsableCommand {
             if ContinuousClock.now < due { try await Task.sleep(until: due) }
         }
         progress.finish()
-        Output.line("replayed \(done) deliver\(done == 1 ? "y" : "ies")\(skipped > 0 ? "; \(skipped) skipped (changed state meanwhile)" : ""); a running server sends them within a second")
+        Output.line(
+            "replayed \(done) deliver\(done == 1 ? "y" : "ies")\(skipped > 0 ? "; \(skipped) skipped (changed state meanwhile)" : ""); a running server sends them within a second"
+        )
     }
 }
 
@@ -147,7 +160,8 @@ enum MessagePreview {
             attempt: view.attempts + 1, upstreamResults: upstream)
         switch adapter.prepare(job) {
         case .send(let request): return Masking.message(String(decoding: request.body, as: UTF8.self))
-        case .needsData(let fields, let detail): return "  still cannot be mapped: missing \(fields.joined(separator: ", ")) (\(detail))"
+        case .needsData(let fields, let detail):
+            return "  still cannot be mapped: missing \(fields.joined(separator: ", ")) (\(detail))"
         case .unmappable(let code, let detail): return "  cannot be mapped: \(code): \(detail)"
         case .skip(let reason): return "  nothing to send: \(reason)"
         }

@@ -35,7 +35,9 @@ struct ResolveCommand: AsyncParsableCommand {
                 now: Timestamp.now())
             switch outcome.result {
             case "not-found": throw CommandFailure(description: "no delivery \(id)", exitCode: 66)
-            case "skipped": throw CommandFailure.usage("\(id) is \(outcome.from?.rawValue ?? "?"), not under review: nothing to resolve")
+            case "skipped":
+                throw CommandFailure.usage(
+                    "\(id) is \(outcome.from?.rawValue ?? "?"), not under review: nothing to resolve")
             default: Output.line("\(id) resolved: \(outcome.from?.rawValue ?? "") → \(outcome.to?.rawValue ?? "")")
             }
         }
@@ -74,14 +76,17 @@ struct DiscardCommand: AsyncParsableCommand {
                 throw CommandFailure(description: "no delivery \(id)", exitCode: 66)
             }
             try OperatorConfirmation.ask("Discard \(ids.count) deliveries for good?", count: ids.count, yes: yes)
-            let outcomes = try await opened.discard(ids: ids, actor: who.resolvedActor, reason: who.reason, now: Timestamp.now())
+            let outcomes = try await opened.discard(
+                ids: ids, actor: who.resolvedActor, reason: who.reason, now: Timestamp.now())
             var refused = 0
             for outcome in outcomes {
                 if outcome.result == "discarded" {
                     Output.line("\(outcome.id) discarded (was \(outcome.from?.rawValue ?? "?"))")
                 } else {
                     refused += 1
-                    Output.error("\(outcome.id) is \(outcome.from?.rawValue ?? "unknown"): not discarded (\(outcome.detail ?? ""))")
+                    Output.error(
+                        "\(outcome.id) is \(outcome.from?.rawValue ?? "unknown"): not discarded (\(outcome.detail ?? ""))"
+                    )
                 }
             }
             if refused > 0 { throw ExitCode(64) }

@@ -37,7 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("destination"),
-        help: ArgumentHelp("Base URL of a destination, NAME=URL; replaces the configured one and its embedded mock.", valueName: "NAME=URL"))
+        help: ArgumentHelp(
+            "Base URL of a destination, NAME=URL; replaces the configured one and its embedded mock.",
+            valueName: "NAME=URL"))
     var destinations: [String] = []
 
     @Flag(inversion: .prefixedNo, help: "Start the embedded mocks listed in mocks.embedded (default: as configured).")
@@ -67,8 +69,10 @@ struct ServeCommand: AsyncParsableCommand {
         var overridden: Set<String> = []
         for entry in destinations {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, configuration.destinations[parts[0]] != nil, URL(string: parts[1])?.host != nil else {
-                throw CommandFailure.usage("--destination \(entry): expected NAME=URL with a configured destination name")
+            guard parts.count == 2, configuration.destinations[parts[0]] != nil, URL(string: parts[1])?.host != nil
+            else {
+                throw CommandFailure.usage(
+                    "--destination \(entry): expected NAME=URL with a configured destination name")
             }
             urls[parts[0]] = parts[1]
             overridden.insert(parts[0])
@@ -80,12 +84,14 @@ struct ServeCommand: AsyncParsableCommand {
         for name in Set(configuration.routes.values.flatMap { $0.map(\.destination) })
         where urls[name] == nil && !embedded.contains(name) {
             throw CommandFailure.configuration(
-                "destination '\(name)' has no url: set destinations.\(name).url, pass --destination \(name)=URL or embed its mock")
+                "destination '\(name)' has no url: set destinations.\(name).url, pass --destination \(name)=URL or embed its mock"
+            )
         }
         for name in embedded { urls.removeValue(forKey: name) }
 
         let logger = LogSetup.logger("civgate")
-        let store = try SQLiteStore(directory: configuration.store.dataDir, busyTimeout: configuration.store.busyTimeout.duration)
+        let store = try SQLiteStore(
+            directory: configuration.store.dataDir, busyTimeout: configuration.store.busyTimeout.duration)
         let directory = DestinationDirectory(urls: urls)
         let dispatcher = try Dispatcher(
             store: store, configuration: configuration, adapters: Catalog.adapters(configuration), directory: directory,

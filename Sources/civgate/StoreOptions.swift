@@ -20,7 +20,8 @@ struct StoreOptions: ParsableArguments {
             throw CommandFailure.configuration(error.description)
         }
         let directory = dataDir ?? configuration.store.dataDir
-        guard FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("civgate.sqlite")) else {
+        guard FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("civgate.sqlite"))
+        else {
             throw CommandFailure.usage("no store in \(directory): run civgate serve first or pass --data-dir")
         }
         do {

@@ -64,7 +64,8 @@ struct BatchIngestTests {
     func wrongContentType() async throws {
         try await GatewayHarness.withGateway { gateway in
             let reply = try await TestHTTP.request(
-                .POST, gateway.baseURL + "/v1/records:batch", body: Data("{}".utf8), headers: ["Content-Type": "application/json"])
+                .POST, gateway.baseURL + "/v1/records:batch", body: Data("{}".utf8),
+                headers: ["Content-Type": "application/json"])
             #expect(reply.status == 415)
             #expect(reply.json["code"] as? String == "unsupported-media-type")
         }

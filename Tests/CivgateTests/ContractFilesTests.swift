@@ -33,7 +33,9 @@ struct ContractFilesTests {
     static var validFixtures: URL { TestPaths.fixtures.appendingPathComponent("valid") }
     static var invalidFixtures: URL { TestPaths.fixtures.appendingPathComponent("invalid") }
 
-    @Test("record.schema.json: samples, valid fixtures and 1,000 generated records valid; invalid fixtures rejected", .timeLimit(.minutes(2)))
+    @Test(
+        "record.schema.json: samples, valid fixtures and 1,000 generated records valid; invalid fixtures rejected",
+        .timeLimit(.minutes(2)))
     func recordSchema() throws {
         let run = try Self.python([
             "Tests/tools/check_record_schema.py", "contracts/records/record.schema.json",
@@ -43,16 +45,21 @@ struct ContractFilesTests {
         ])
         #expect(run.status == 0, "check_record_schema.py failed:\n\(run.output)")
         let lines = run.output.split(separator: "\n").map(String.init)
-        let mustBeValid = TestPaths.jsonFiles(in: TestPaths.samples).count + TestPaths.jsonFiles(in: Self.validFixtures).count + 1000
+        let mustBeValid =
+            TestPaths.jsonFiles(in: TestPaths.samples).count + TestPaths.jsonFiles(in: Self.validFixtures).count + 1000
         let mustBeRejected = TestPaths.jsonFiles(in: Self.invalidFixtures).count
         #expect(mustBeValid >= 1020)
         #expect(lines.contains("schema: draft 2020-12 ok, subset lint: 0 problem(s)"), "\(run.output)")
         #expect(lines.contains("\(mustBeValid) valid, 0 invalid"), "\(run.output)")
         #expect(lines.contains("\(mustBeRejected) rejected, 0 accepted"), "\(run.output)")
-        #expect(!run.output.contains("WRONG REASON") && !run.output.contains("MORE THAN ONE") && !run.output.contains("MISSING"))
+        #expect(
+            !run.output.contains("WRONG REASON") && !run.output.contains("MORE THAN ONE")
+                && !run.output.contains("MISSING"))
     }
 
-    @Test("openapi.yaml: valid OpenAPI 3.1, examples valid, record fixtures agree with the request body", .timeLimit(.minutes(1)))
+    @Test(
+        "openapi.yaml: valid OpenAPI 3.1, examples valid, record fixtures agree with the request body",
+        .timeLimit(.minutes(1)))
     func openAPI() throws {
         let run = try Self.python([
             "Tests/tools/check_openapi.py", "contracts/api/openapi.yaml",
@@ -63,8 +70,12 @@ struct ContractFilesTests {
         let valid = TestPaths.jsonFiles(in: TestPaths.samples).count + TestPaths.jsonFiles(in: Self.validFixtures).count
         let invalid = TestPaths.jsonFiles(in: Self.invalidFixtures).count
         #expect(run.output.contains("is valid OpenAPI 3.1"), "\(run.output)")
-        #expect(run.output.contains("external schema ../records/record.schema.json: valid draft 2020-12 schema"), "\(run.output)")
-        #expect(run.output.range(of: #"examples: [1-9][0-9]* checked, 0 failure\(s\)"#, options: .regularExpression) != nil, "\(run.output)")
+        #expect(
+            run.output.contains("external schema ../records/record.schema.json: valid draft 2020-12 schema"),
+            "\(run.output)")
+        #expect(
+            run.output.range(of: #"examples: [1-9][0-9]* checked, 0 failure\(s\)"#, options: .regularExpression) != nil,
+            "\(run.output)")
         #expect(run.output.contains("valid fixtures: \(valid) as expected, 0 not"), "\(run.output)")
         #expect(run.output.contains("invalid fixtures: \(invalid) as expected, 0 not"), "\(run.output)")
     }

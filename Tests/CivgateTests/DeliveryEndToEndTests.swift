@@ -77,7 +77,10 @@ struct DeliveryEndToEndTests {
             #expect(view["attempts"] as? Int == 3)
             let attempts = try #require(view["attemptLog"] as? [[String: Any]])
             #expect(attempts.count == 3)
-            #expect(attempts.allSatisfy { $0["outcome"] as? String == "retryable" && $0["errorClass"] as? String == "connect-error" })
+            #expect(
+                attempts.allSatisfy {
+                    $0["outcome"] as? String == "retryable" && $0["errorClass"] as? String == "connect-error"
+                })
             let states = (view["transitions"] as? [[String: Any]] ?? []).compactMap { $0["to"] as? String }
             #expect(states == ["pending", "in_flight", "retrying", "in_flight", "retrying", "in_flight", "dead"])
             #expect((view["lastError"] as? [String: Any])?["code"] as? String == "connect-error")

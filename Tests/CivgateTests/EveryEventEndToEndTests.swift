@@ -69,14 +69,19 @@ struct EveryEventEndToEndTests {
 
     /// What the rules say for a record: the default routes, the split-commune rule, the card rule.
     static func expectations(_ object: [String: Any]) -> [String: Expected] {
-        let population = isSplit(object) ? Expected(state: "needs_data", missing: ["registration.authority.code"]) : Expected(state: "succeeded")
+        let population =
+            isSplit(object)
+            ? Expected(state: "needs_data", missing: ["registration.authority.code"]) : Expected(state: "succeeded")
         switch object["event"] as? String {
-        case "birth": return ["assign-pin": Expected(state: "succeeded"), "issue-child-card": Expected(state: "succeeded")]
+        case "birth":
+            return ["assign-pin": Expected(state: "succeeded"), "issue-child-card": Expected(state: "succeeded")]
         case "death": return ["record-death": population, "report-death": Expected(state: "succeeded")]
         case "marital-status-confirmation": return [:]
         default:
             var expected = ["update-citizen": population]
-            if let changes = object["changes"] as? [String: Any], !Set(changes.keys).isDisjoint(with: ["pin", "sex", "birthDate"]) {
+            if let changes = object["changes"] as? [String: Any],
+                !Set(changes.keys).isDisjoint(with: ["pin", "sex", "birthDate"])
+            {
                 expected["update-participant"] = Expected(state: "succeeded")
             }
             return expected
@@ -90,7 +95,9 @@ struct EveryEventEndToEndTests {
         let marriage = try RecordJSON.object(at: TestIntake.sample("KH-2026-000000001.json"))
         let people = RecordJSON.subjects(marriage)
         let (husband, wife) = (people[0], people[1])
-        func make(_ event: String, _ id: String, _ subjects: [([String: Any], String)], extra: [String: Any] = [:]) -> [String: Any] {
+        func make(_ event: String, _ id: String, _ subjects: [([String: Any], String)], extra: [String: Any] = [:])
+            -> [String: Any]
+        {
             var object = RecordJSON.withSource(marriage, recordId: id)
             object["event"] = event
             object["marriage"] = nil
@@ -104,20 +111,28 @@ struct EveryEventEndToEndTests {
         }
         var ethnicityChanged = wife
         ethnicityChanged["ethnicity"] = ["code": "06", "codeSystem": "QD121-1979"]
-        let oldNgocHa: [String: Any] = ["code": "00016", "codeSystem": "QD124-2004", "name": "UBND phường Ngọc Hà, quận Ba Đình, TP Hà Nội"]
-        let veAn: [String: Any] = ["code": "09217", "codeSystem": "QD124-2004", "name": "UBND phường Vệ An, TP Bắc Ninh, tỉnh Bắc Ninh"]
+        let oldNgocHa: [String: Any] = [
+            "code": "00016", "codeSystem": "QD124-2004", "name": "UBND phường Ngọc Hà, quận Ba Đình, TP Hà Nội",
+        ]
+        let veAn: [String: Any] = [
+            "code": "09217", "codeSystem": "QD124-2004", "name": "UBND phường Vệ An, TP Bắc Ninh, tỉnh Bắc Ninh",
+        ]
         // Other people than the generated records and the updates above: a record waiting in needs_data
         // holds up later events of its people.
-        func historical(_ base: [String: Any], _ id: String, at authority: [String: Any], serial: Int) -> [String: Any] {
+        func historical(_ base: [String: Any], _ id: String, at authority: [String: Any], serial: Int) -> [String: Any]
+        {
             let object = RecordJSON.withFreshPins(RecordJSON.withSource(base, recordId: id), serial: serial)
-            return RecordJSON.withRegistration(RecordJSON.withRegistration(object, "authority", authority), "kind", "historical")
+            return RecordJSON.withRegistration(
+                RecordJSON.withRegistration(object, "authority", authority), "kind", "historical")
         }
         let splitMarriage = historical(marriage, "KH-1990-900000001", at: oldNgocHa, serial: 10)
         let splitDeath = historical(death, "KT-2001-900000001", at: oldNgocHa, serial: 20)
         let mergedDeath = historical(death, "KT-2001-900000002", at: veAn, serial: 30)
         return [
             make("change", "TD-2026-900000001", [(husband, "person")]),
-            make("correction", "CC-2026-900000001", [(wife, "person")], extra: ["changes": ["sex": ["from": "male", "to": "female"]]]),
+            make(
+                "correction", "CC-2026-900000001", [(wife, "person")],
+                extra: ["changes": ["sex": ["from": "male", "to": "female"]]]),
             make("supplement", "BS-2026-900000001", [(husband, "person")]),
             make("ethnicity-redetermination", "XD-2026-900000001", [(ethnicityChanged, "person")]),
             make("parentage-recognition", "NC-2026-900000001", [(wife, "child"), (husband, "father")]),
@@ -136,7 +151,9 @@ struct EveryEventEndToEndTests {
         }
         let death = try #require(objects.first { $0["event"] as? String == "death" })
         objects += try Self.handMade(death: death)
-        var cases = objects.enumerated().map { Case(key: "every-\($0.offset)", object: $0.element, expected: Self.expectations($0.element)) }
+        var cases = objects.enumerated().map {
+            Case(key: "every-\($0.offset)", object: $0.element, expected: Self.expectations($0.element))
+        }
         let events = Set(cases.map(\.event))
         #expect(events.count == 11, "events covered: \(events.sorted())")
         #expect(cases.filter { Self.isSplit($0.object) && $0.event != "birth" }.count >= 2)
@@ -159,29 +176,40 @@ struct EveryEventEndToEndTests {
             for item in cases {
                 let view = try await gateway.record(item.id)
                 let deliveries = view["deliveries"] as? [[String: Any]] ?? []
-                let byOperation = Dictionary(deliveries.map { ($0["operation"] as? String ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+                let byOperation = Dictionary(
+                    deliveries.map { ($0["operation"] as? String ?? "", $0) }, uniquingKeysWith: { first, _ in first })
                 let label = "\(item.event) \(item.recordId)"
-                #expect(Set(byOperation.keys) == Set(item.expected.keys), "\(label): deliveries \(byOperation.keys.sorted())")
+                #expect(
+                    Set(byOperation.keys) == Set(item.expected.keys),
+                    "\(label): deliveries \(byOperation.keys.sorted())")
                 for (operation, expected) in item.expected {
                     guard let delivery = byOperation[operation] else { continue }
-                    #expect(delivery["state"] as? String == expected.state, "\(label) \(operation): \(delivery["state"] ?? "?") \(delivery["lastError"] ?? "")")
+                    #expect(
+                        delivery["state"] as? String == expected.state,
+                        "\(label) \(operation): \(delivery["state"] ?? "?") \(delivery["lastError"] ?? "")")
                     if let missing = expected.missing, let id = delivery["id"] as? String {
                         let full = try await gateway.delivery(id)
                         #expect(full["missingFields"] as? [String] == missing, "\(label) \(operation)")
                         let detail = (full["lastError"] as? [String: Any])?["detail"] as? String ?? ""
                         #expect(detail.contains("split") && detail.contains("cannot be derived"), "\(label): \(detail)")
                     }
-                    if expected.state == "succeeded", delivery["destination"] as? String == "population" { populationSucceeded += 1 }
+                    if expected.state == "succeeded", delivery["destination"] as? String == "population" {
+                        populationSucceeded += 1
+                    }
                 }
                 let allSucceeded = item.expected.values.allSatisfy { $0.state == "succeeded" }
                 if !item.expected.isEmpty {
-                    #expect(view["state"] as? String == (allSucceeded ? "succeeded" : "attention"), "\(label): record state")
+                    #expect(
+                        view["state"] as? String == (allSucceeded ? "succeeded" : "attention"), "\(label): record state"
+                    )
                 }
                 if item.event == "marital-status-confirmation" {
                     #expect(deliveries.isEmpty)
                     #expect(try gateway.count("deliveries", where: "record_id = '\(item.id)'") == 0)
                 }
-                for operation in ["report-death", "update-participant"] where byOperation[operation] != nil { insuranceSent += 1 }
+                for operation in ["report-death", "update-participant"] where byOperation[operation] != nil {
+                    insuranceSent += 1
+                }
 
                 guard item.event == "birth", let child = item.child else { continue }
                 // The PIN: a valid structure for this child; the child's own when the book had one.
@@ -202,12 +230,15 @@ struct EveryEventEndToEndTests {
                     #expect(result["validTo"] == nil)
                     let full = try await gateway.delivery(card?["id"] as? String ?? "")
                     let key = full["outboundKey"] as? String ?? ""
-                    #expect(!key.isEmpty && !insuranceKeys.contains(key), "\(label): BHXH was called for a skipped card")
+                    #expect(
+                        !key.isEmpty && !insuranceKeys.contains(key), "\(label): BHXH was called for a skipped card")
                     #expect((full["attemptLog"] as? [[String: Any]])?.allSatisfy { $0["httpStatus"] == nil } == true)
                 } else {
                     cardsIssued += 1
                     insuranceSent += 1
-                    #expect(result["validTo"] == validTo, "\(label): card valid to \(result["validTo"] ?? "-"), rule \(validTo)")
+                    #expect(
+                        result["validTo"] == validTo,
+                        "\(label): card valid to \(result["validTo"] ?? "-"), rule \(validTo)")
                     #expect(result["insuranceCode"] == pinText, "\(label): card on the PIN")
                 }
             }
@@ -223,8 +254,12 @@ struct EveryEventEndToEndTests {
             }
             let populationEffects = try await TwoDestinationGateway.effects(gateway.populationURL)
             let insuranceEffects = try await TwoDestinationGateway.effects(gateway.insuranceURL)
-            #expect(populationEffects.values.allSatisfy { $0 == 1 }, "population effects \(populationEffects.filter { $0.value != 1 })")
-            #expect(insuranceEffects.values.allSatisfy { $0 == 1 }, "insurance effects \(insuranceEffects.filter { $0.value != 1 })")
+            #expect(
+                populationEffects.values.allSatisfy { $0 == 1 },
+                "population effects \(populationEffects.filter { $0.value != 1 })")
+            #expect(
+                insuranceEffects.values.allSatisfy { $0 == 1 },
+                "insurance effects \(insuranceEffects.filter { $0.value != 1 })")
             #expect(populationEffects.count == populationSucceeded)
             #expect(insuranceEffects.count == insuranceSent)
             #expect(population.count == populationSucceeded, "no retries and nothing sent twice")
@@ -245,8 +280,12 @@ struct EveryEventEndToEndTests {
                 let system = doc.text("\(authority)/dc:MaDonViHanhChinh/@HeThongMa", namespaces: Self.namespaces) ?? ""
                 let expected = Self.currentUnit["\(system):\(code)"]
                 #expect(expected != nil, "sent from \(system):\(code)")
-                #expect(doc.text("\(authority)/dc:MaDonViHienTai", namespaces: Self.namespaces) == expected?.commune, "\(system):\(code)")
-                #expect(doc.text("\(authority)/dc:MaTinhHienTai", namespaces: Self.namespaces) == expected?.province, "\(system):\(code)")
+                #expect(
+                    doc.text("\(authority)/dc:MaDonViHienTai", namespaces: Self.namespaces) == expected?.commune,
+                    "\(system):\(code)")
+                #expect(
+                    doc.text("\(authority)/dc:MaTinhHienTai", namespaces: Self.namespaces) == expected?.province,
+                    "\(system):\(code)")
                 checkedCurrent += 1
             }
             #expect(checkedCurrent > 20)

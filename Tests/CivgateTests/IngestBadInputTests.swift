@@ -48,7 +48,8 @@ struct IngestBadInputTests {
     @Test("an unknown event type has its own code")
     func unknownEvent() async throws {
         try await GatewayHarness.withGateway { gateway in
-            let reply = try await TestHTTP.postRecord(gateway.baseURL, try Self.fixture("invalid/unknown-event.json"), key: "bad-3")
+            let reply = try await TestHTTP.postRecord(
+                gateway.baseURL, try Self.fixture("invalid/unknown-event.json"), key: "bad-3")
             #expect(reply.status == 422)
             #expect(reply.json["code"] as? String == "unknown-event-type")
             #expect((reply.json["errors"] as? [[String: Any]])?.first?["path"] as? String == "$.event")
@@ -84,7 +85,8 @@ struct IngestBadInputTests {
             let bad = try await TestHTTP.postRecord(gateway.baseURL, Data("[]".utf8), key: "bad-then-good")
             #expect(bad.status == 422)
             let good = try await TestHTTP.postRecord(
-                gateway.baseURL, try Data(contentsOf: TestPaths.samples.appendingPathComponent("KS-2026-000000003.json")),
+                gateway.baseURL,
+                try Data(contentsOf: TestPaths.samples.appendingPathComponent("KS-2026-000000003.json")),
                 key: "bad-then-good")
             #expect(good.status == 202)
         }

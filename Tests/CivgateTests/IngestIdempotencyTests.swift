@@ -128,11 +128,13 @@ struct IngestIdempotencyTests {
     @Test("keys are kept at least 72 hours")
     func retention() async throws {
         try await GatewayHarness.withGateway { gateway in
-            let reply = try await TestHTTP.postRecord(gateway.baseURL, try Data(contentsOf: Self.sample), key: "retained")
+            let reply = try await TestHTTP.postRecord(
+                gateway.baseURL, try Data(contentsOf: Self.sample), key: "retained")
             #expect(reply.status == 202)
             let queue = try DatabaseQueue(path: gateway.store.path)
             let kept = try await queue.read { db in
-                try Int64.fetchOne(db, sql: "SELECT expires_at - created_at FROM idempotency_keys WHERE key = 'retained'")
+                try Int64.fetchOne(
+                    db, sql: "SELECT expires_at - created_at FROM idempotency_keys WHERE key = 'retained'")
             }
             #expect((kept ?? 0) >= 72 * 3_600_000)
         }

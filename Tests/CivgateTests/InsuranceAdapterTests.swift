@@ -30,9 +30,11 @@ struct InsuranceAdapterTests {
         let historical = try InsuranceFixtures.record(named: "KS-2002-000000000.json")
         let own = try body(adapter.prepare(InsuranceFixtures.job(historical, "issue-child-card")))
         #expect(own["maSoBHXH"]?.stringValue == "020202318139")
-        let upstream = try body(adapter.prepare(InsuranceFixtures.job(historical, "issue-child-card", upstreamPIN: "020202999999")))
+        let upstream = try body(
+            adapter.prepare(InsuranceFixtures.job(historical, "issue-child-card", upstreamPIN: "020202999999")))
         #expect(upstream["maSoBHXH"]?.stringValue == "020202999999")
-        let malformed = try body(adapter.prepare(InsuranceFixtures.job(historical, "issue-child-card", upstreamPIN: "02020")))
+        let malformed = try body(
+            adapter.prepare(InsuranceFixtures.job(historical, "issue-child-card", upstreamPIN: "02020")))
         #expect(malformed["maSoBHXH"]?.stringValue == "020202318139")
     }
 
@@ -41,7 +43,9 @@ struct InsuranceAdapterTests {
         var record = try InsuranceFixtures.record(named: "KS-2026-000000003.json")
         for partial in [PartialDate.month(year: 2026, month: 9), .year(2026)] {
             record.subjects[0].birthDate = partial
-            let result = try #require(needsData(adapter.prepare(InsuranceFixtures.job(record, "issue-child-card", upstreamPIN: "001326004711"))))
+            let result = try #require(
+                needsData(
+                    adapter.prepare(InsuranceFixtures.job(record, "issue-child-card", upstreamPIN: "001326004711"))))
             #expect(result.fields == ["subjects[child].birthDate"])
         }
     }
@@ -54,7 +58,8 @@ struct InsuranceAdapterTests {
         #expect(result.fields == ["subjects[child].placeOfBirth.facility.code"])
         #expect(result.detail.contains("defaultFacility.001"))
         let configured = try body(InsuranceAdapter(settings: ["defaultFacility.001": "01001"]).prepare(job))
-        #expect(configured["noiDangKyKCBBanDau"] == .object(["ma": .string("01001"), "nguon": .string("mac-dinh-tinh")]))
+        #expect(
+            configured["noiDangKyKCBBanDau"] == .object(["ma": .string("01001"), "nguon": .string("mac-dinh-tinh")]))
     }
 
     @Test("a facility code that is not 5 characters falls back to the province default")
@@ -67,7 +72,9 @@ struct InsuranceAdapterTests {
         #expect(sent["noiDangKyKCBBanDau"]?["nguon"]?.stringValue == "mac-dinh-tinh")
     }
 
-    @Test("a commune of a province merged in 2025 reports the current province; a default under the old code still applies")
+    @Test(
+        "a commune of a province merged in 2025 reports the current province; a default under the old code still applies"
+    )
     func mergedProvince() throws {
         var record = try InsuranceFixtures.record(named: "KS-1974-000000002.json")  // Thái Bình (034) → Hưng Yên (033)
         record.subjects[0].placeOfBirth = nil
@@ -75,7 +82,8 @@ struct InsuranceAdapterTests {
         let old = try body(InsuranceAdapter(settings: ["defaultFacility.034": "34001"]).prepare(job))
         #expect(old["maTinh"]?.stringValue == "033")
         #expect(old["noiDangKyKCBBanDau"]?["ma"]?.stringValue == "34001")
-        let both = try body(InsuranceAdapter(settings: ["defaultFacility.034": "34001", "defaultFacility.033": "33001"]).prepare(job))
+        let both = try body(
+            InsuranceAdapter(settings: ["defaultFacility.034": "34001", "defaultFacility.033": "33001"]).prepare(job))
         #expect(both["noiDangKyKCBBanDau"]?["ma"]?.stringValue == "33001")
     }
 
@@ -83,7 +91,8 @@ struct InsuranceAdapterTests {
     func unknownCommune() throws {
         var record = try InsuranceFixtures.record(named: "KS-2026-000000003.json")
         record.registration.authority.code = "99999"
-        let result = try #require(needsData(adapter.prepare(InsuranceFixtures.job(record, "issue-child-card", upstreamPIN: "001326004711"))))
+        let result = try #require(
+            needsData(adapter.prepare(InsuranceFixtures.job(record, "issue-child-card", upstreamPIN: "001326004711"))))
         #expect(result.fields == ["registration.authority.code"])
     }
 
@@ -92,11 +101,15 @@ struct InsuranceAdapterTests {
         var record = try InsuranceFixtures.record(named: "KS-2026-000000010.json")
         #expect(record.subject("father") == nil)
         record.subjects[1].pin = nil
-        let sent = try body(adapter.prepare(InsuranceFixtures.job(record, "issue-child-card", upstreamPIN: "052326004714")))
+        let sent = try body(
+            adapter.prepare(InsuranceFixtures.job(record, "issue-child-card", upstreamPIN: "052326004714")))
         #expect(sent["cha"] == nil)
         #expect(sent["me"]?["soDinhDanh"] == nil)
         #expect(sent["me"]?["hoTen"]?.stringValue != nil)
-        let text = String(decoding: try InsuranceFixtures.request(adapter.prepare(InsuranceFixtures.job(record, "issue-child-card", upstreamPIN: "052326004714"))).body, as: UTF8.self)
+        let text = String(
+            decoding: try InsuranceFixtures.request(
+                adapter.prepare(InsuranceFixtures.job(record, "issue-child-card", upstreamPIN: "052326004714"))
+            ).body, as: UTF8.self)
         #expect(!text.contains("null") && !text.contains("\"\""))
     }
 
@@ -104,7 +117,10 @@ struct InsuranceAdapterTests {
     func deathNeedsData() throws {
         var record = try InsuranceFixtures.record(named: "death-live.json")
         record.subjects[0].pin = nil
-        #expect(needsData(adapter.prepare(InsuranceFixtures.job(record, "report-death")))?.fields == ["subjects[deceased].pin"])
+        #expect(
+            needsData(adapter.prepare(InsuranceFixtures.job(record, "report-death")))?.fields == [
+                "subjects[deceased].pin"
+            ])
         record = try InsuranceFixtures.record(named: "death-live.json")
         record.subjects[0].death?.at = nil
         let result = try #require(needsData(adapter.prepare(InsuranceFixtures.job(record, "report-death"))))
@@ -134,14 +150,20 @@ struct InsuranceAdapterTests {
             needsData(adapter.prepare(InsuranceFixtures.job(record, "update-participant")))?.fields
                 == ["subjects[person].sex", "subjects[person].birthDate"])
         record.subjects[0].pin = nil
-        #expect(needsData(adapter.prepare(InsuranceFixtures.job(record, "update-participant")))?.fields.first == "subjects[person].pin")
+        #expect(
+            needsData(adapter.prepare(InsuranceFixtures.job(record, "update-participant")))?.fields.first
+                == "subjects[person].pin")
     }
 
     @Test("an update after a birth uses the child's PIN from assign-pin, never a parent's")
     func updateAfterBirth() throws {
         let record = try InsuranceFixtures.record(named: "KS-2026-000000003.json")
-        #expect(needsData(adapter.prepare(InsuranceFixtures.job(record, "update-participant")))?.fields == ["subjects[child].pin"])
-        let sent = try body(adapter.prepare(InsuranceFixtures.job(record, "update-participant", upstreamPIN: "001326004711")))
+        #expect(
+            needsData(adapter.prepare(InsuranceFixtures.job(record, "update-participant")))?.fields == [
+                "subjects[child].pin"
+            ])
+        let sent = try body(
+            adapter.prepare(InsuranceFixtures.job(record, "update-participant", upstreamPIN: "001326004711")))
         #expect(sent["maSoBHXH"]?.stringValue == "001326004711")
     }
 
@@ -149,7 +171,9 @@ struct InsuranceAdapterTests {
     func wrongEvents() throws {
         let birth = try InsuranceFixtures.record(named: "KS-2026-000000003.json")
         let death = try InsuranceFixtures.record(named: "death-live.json")
-        for (record, operation) in [(death, "issue-child-card"), (birth, "report-death"), (death, "update-participant"), (birth, "close-card")] {
+        for (record, operation) in [
+            (death, "issue-child-card"), (birth, "report-death"), (death, "update-participant"), (birth, "close-card"),
+        ] {
             guard case .unmappable = adapter.prepare(InsuranceFixtures.job(record, operation)) else {
                 Issue.record("\(operation) on \(record.event) should be unmappable")
                 continue

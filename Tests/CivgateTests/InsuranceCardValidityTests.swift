@@ -54,7 +54,9 @@ struct InsuranceCardValidityTests {
     @Test("CalendarDay accepts only existing days written YYYY-MM-DD")
     func calendarDay() {
         #expect(CalendarDay(iso: "2024-02-29") != nil)
-        for text in ["2026-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-1-01", "2026-01-01T00:00", "２０２６-01-01"] {
+        for text in [
+            "2026-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-1-01", "2026-01-01T00:00", "２０２６-01-01",
+        ] {
             #expect(CalendarDay(iso: text) == nil, "\(text)")
         }
         #expect(CalendarDay(iso: "2000-02-29") != nil)
@@ -74,7 +76,8 @@ struct InsuranceCardValidityTests {
                 adapter.prepare(InsuranceFixtures.job(record, "issue-child-card", upstreamPIN: "001326004711")))
             let problems = InsuranceContract.violations(.issueChildCard, body: request.body)
             #expect(problems.isEmpty, "born \(day.iso): \(problems)")
-            day = try #require(CalendarDay(year: day.year, month: day.month, day: day.day + 1) ?? day.adding(months: 1).firstOfMonth)
+            day = try #require(
+                CalendarDay(year: day.year, month: day.month, day: day.day + 1) ?? day.adding(months: 1).firstOfMonth)
             checked += 1
         }
         #expect(checked == 5479)

@@ -30,7 +30,8 @@ struct InsuranceContractTests {
                 let request = try InsuranceFixtures.request(adapter.prepare(job))
                 let value = try JSONValue.parse(request.body)
                 let name = "\(record.source.recordId) \(operation)"
-                let mock = InsuranceContract.violations(try #require(InsuranceContract.Operation(rawValue: operation)), body: request.body)
+                let mock = InsuranceContract.violations(
+                    try #require(InsuranceContract.Operation(rawValue: operation)), body: request.body)
                 #expect(mock.isEmpty, "\(name): \(mock)")
                 let schema = try #require(schemas[operation]).validate(value)
                 #expect(schema.isEmpty, "\(name): \(schema.map { "\($0.path) \($0.code)" })")
@@ -57,7 +58,9 @@ struct InsuranceContractTests {
             }
             let schema = try InsuranceOpenAPI.validator(for: golden.operation, in: document)
             let operation = try #require(InsuranceContract.Operation(rawValue: golden.operation))
-            var variants: [(String, JSONValue)] = [("unknown member", .object(members.merging(["thuaRa": .string("x")]) { $1 }))]
+            var variants: [(String, JSONValue)] = [
+                ("unknown member", .object(members.merging(["thuaRa": .string("x")]) { $1 }))
+            ]
             for key in members.keys.sorted() {
                 var removed = members
                 removed[key] = nil
@@ -78,7 +81,9 @@ struct InsuranceContractTests {
             for (label, variant) in variants {
                 let mockAccepts = InsuranceContract.violations(operation, document: variant).isEmpty
                 let schemaAccepts = schema.validate(variant).isEmpty
-                #expect(mockAccepts == schemaAccepts, "\(golden.testDescription) \(label): mock \(mockAccepts), schema \(schemaAccepts)")
+                #expect(
+                    mockAccepts == schemaAccepts,
+                    "\(golden.testDescription) \(label): mock \(mockAccepts), schema \(schemaAccepts)")
             }
         }
     }
@@ -93,29 +98,58 @@ struct InsuranceContractTests {
     }
 
     static let violations: [Violation] = [
-        Violation(operation: "issue-child-card", label: "PIN of 11 digits", member: "maSoBHXH", value: .string("00132600471"), expected: "maSoBHXH"),
-        Violation(operation: "issue-child-card", label: "end date one day off", member: "giaTriDen", value: .string("2032-10-01"), expected: "giaTriDen"),
-        Violation(operation: "issue-child-card", label: "start date not the birth date", member: "giaTriTu", value: .string("2026-09-25"), expected: "giaTriTu"),
-        Violation(operation: "issue-child-card", label: "birth date to the month", member: "ngaySinh",
-                  value: .object(["giaTri": .string("2026-09"), "doChinhXac": .string("month")]), expected: "ngaySinh.doChinhXac"),
-        Violation(operation: "issue-child-card", label: "a date that does not exist", member: "ngaySinh",
-                  value: .object(["giaTri": .string("2026-02-30"), "doChinhXac": .string("day")]), expected: "ngaySinh.giaTri"),
-        Violation(operation: "issue-child-card", label: "a province closed in 2025", member: "maTinh", value: .string("034"), expected: "maTinh"),
-        Violation(operation: "issue-child-card", label: "sex as a string", member: "gioiTinh", value: .string("1"), expected: "gioiTinh"),
-        Violation(operation: "issue-child-card", label: "benefit level 2", member: "mucHuong", value: .integer(2), expected: "mucHuong"),
-        Violation(operation: "issue-child-card", label: "facility of 4 characters", member: "noiDangKyKCBBanDau",
-                  value: .object(["ma": .string("7903"), "nguon": .string("co-so-sinh")]), expected: "noiDangKyKCBBanDau.ma"),
-        Violation(operation: "issue-child-card", label: "mother sent empty", member: "me", value: .object([:]), expected: "me.hoTen"),
+        Violation(
+            operation: "issue-child-card", label: "PIN of 11 digits", member: "maSoBHXH", value: .string("00132600471"),
+            expected: "maSoBHXH"),
+        Violation(
+            operation: "issue-child-card", label: "end date one day off", member: "giaTriDen",
+            value: .string("2032-10-01"), expected: "giaTriDen"),
+        Violation(
+            operation: "issue-child-card", label: "start date not the birth date", member: "giaTriTu",
+            value: .string("2026-09-25"), expected: "giaTriTu"),
+        Violation(
+            operation: "issue-child-card", label: "birth date to the month", member: "ngaySinh",
+            value: .object(["giaTri": .string("2026-09"), "doChinhXac": .string("month")]),
+            expected: "ngaySinh.doChinhXac"),
+        Violation(
+            operation: "issue-child-card", label: "a date that does not exist", member: "ngaySinh",
+            value: .object(["giaTri": .string("2026-02-30"), "doChinhXac": .string("day")]), expected: "ngaySinh.giaTri"
+        ),
+        Violation(
+            operation: "issue-child-card", label: "a province closed in 2025", member: "maTinh", value: .string("034"),
+            expected: "maTinh"),
+        Violation(
+            operation: "issue-child-card", label: "sex as a string", member: "gioiTinh", value: .string("1"),
+            expected: "gioiTinh"),
+        Violation(
+            operation: "issue-child-card", label: "benefit level 2", member: "mucHuong", value: .integer(2),
+            expected: "mucHuong"),
+        Violation(
+            operation: "issue-child-card", label: "facility of 4 characters", member: "noiDangKyKCBBanDau",
+            value: .object(["ma": .string("7903"), "nguon": .string("co-so-sinh")]), expected: "noiDangKyKCBBanDau.ma"),
+        Violation(
+            operation: "issue-child-card", label: "mother sent empty", member: "me", value: .object([:]),
+            expected: "me.hoTen"),
         Violation(operation: "issue-child-card", label: "father null", member: "cha", value: .null, expected: "cha"),
-        Violation(operation: "issue-child-card", label: "unknown member", member: "thuaRa", value: .string("x"), expected: "thuaRa"),
+        Violation(
+            operation: "issue-child-card", label: "unknown member", member: "thuaRa", value: .string("x"),
+            expected: "thuaRa"),
         Violation(operation: "issue-child-card", label: "no name", member: "hoTen", value: nil, expected: "hoTen"),
-        Violation(operation: "issue-child-card", label: "version 0", member: "hoSoNguon",
-                  value: .object(["heThong": .string("h"), "maHoSo": .string("m"), "phienBan": .integer(0)]), expected: "hoSoNguon.phienBan"),
-        Violation(operation: "report-death", label: "date of death that does not exist", member: "ngayMat", value: .string("2026-02-30"), expected: "ngayMat"),
-        Violation(operation: "report-death", label: "empty name", member: "hoTen", value: .string(""), expected: "hoTen"),
-        Violation(operation: "update-participant", label: "previous PIN equal to the PIN", member: "maSoBHXHCu", value: .string("001321046613"), expected: "maSoBHXHCu"),
-        Violation(operation: "update-participant", label: "birth year written as YYYY-MM", member: "ngaySinh",
-                  value: .object(["giaTri": .string("2021-03"), "doChinhXac": .string("year")]), expected: "ngaySinh.giaTri"),
+        Violation(
+            operation: "issue-child-card", label: "version 0", member: "hoSoNguon",
+            value: .object(["heThong": .string("h"), "maHoSo": .string("m"), "phienBan": .integer(0)]),
+            expected: "hoSoNguon.phienBan"),
+        Violation(
+            operation: "report-death", label: "date of death that does not exist", member: "ngayMat",
+            value: .string("2026-02-30"), expected: "ngayMat"),
+        Violation(
+            operation: "report-death", label: "empty name", member: "hoTen", value: .string(""), expected: "hoTen"),
+        Violation(
+            operation: "update-participant", label: "previous PIN equal to the PIN", member: "maSoBHXHCu",
+            value: .string("001321046613"), expected: "maSoBHXHCu"),
+        Violation(
+            operation: "update-participant", label: "birth year written as YYYY-MM", member: "ngaySinh",
+            value: .object(["giaTri": .string("2021-03"), "doChinhXac": .string("year")]), expected: "ngaySinh.giaTri"),
     ]
 
     @Test("the mock refuses contract violations with a loi naming the member, never the value", arguments: violations)
@@ -123,10 +157,12 @@ struct InsuranceContractTests {
         let golden = try #require(InsuranceGoldenTests.cases.first { $0.operation == violation.operation })
         let record = try InsuranceFixtures.record(named: golden.record)
         let request = try InsuranceFixtures.request(
-            InsuranceAdapter(settings: golden.settings).prepare(InsuranceFixtures.job(record, golden.operation, upstreamPIN: golden.upstreamPIN)))
+            InsuranceAdapter(settings: golden.settings).prepare(
+                InsuranceFixtures.job(record, golden.operation, upstreamPIN: golden.upstreamPIN)))
         guard case .object(var members) = try JSONValue.parse(request.body) else { throw InsuranceFixtures.NotSent() }
         members[violation.member] = violation.value
-        let problems = InsuranceContract.violations(try #require(InsuranceContract.Operation(rawValue: violation.operation)), document: .object(members))
+        let problems = InsuranceContract.violations(
+            try #require(InsuranceContract.Operation(rawValue: violation.operation)), document: .object(members))
         #expect(problems.map(\.truong).contains(violation.expected), "\(problems)")
         if case .string(let text)? = violation.value, text.count > 1 {
             #expect(problems.allSatisfy { !$0.moTa.contains(text) })

@@ -20,7 +20,9 @@ struct InsuranceGoldenTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "live-birth-upstream-pin", operation: "issue-child-card", record: "KS-2026-000000003.json", upstreamPIN: "001326004711"),
+        Case(
+            name: "live-birth-upstream-pin", operation: "issue-child-card", record: "KS-2026-000000003.json",
+            upstreamPIN: "001326004711"),
         Case(name: "historical-birth-child-pin", operation: "issue-child-card", record: "KS-2002-000000000.json"),
         Case(
             name: "birth-province-default-facility", operation: "issue-child-card", record: "KS-2026-000000006.json",
@@ -48,7 +50,8 @@ struct InsuranceGoldenTests {
 
         let file = TestPaths.golden.appendingPathComponent("insurance/\(golden.operation)/\(golden.name).json")
         if Self.recording {
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Self.pretty(body).write(to: file)
             return
         }

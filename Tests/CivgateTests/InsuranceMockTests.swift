@@ -55,8 +55,10 @@ struct InsuranceMockTests {
         let second = try cardJob(version: 2)
         #expect(first.outboundKey != second.outboundKey)
         try await InsuranceMockServer.with { baseURL in
-            let created = try await InsuranceMockServer.send(try InsuranceFixtures.request(adapter.prepare(first)), to: baseURL)
-            let existing = try await InsuranceMockServer.send(try InsuranceFixtures.request(adapter.prepare(second)), to: baseURL)
+            let created = try await InsuranceMockServer.send(
+                try InsuranceFixtures.request(adapter.prepare(first)), to: baseURL)
+            let existing = try await InsuranceMockServer.send(
+                try InsuranceFixtures.request(adapter.prepare(second)), to: baseURL)
             #expect(created.status == 201)
             #expect(existing.status == 409)
             #expect(existing.json["trangThai"] as? String == "DA_TON_TAI")
@@ -74,14 +76,18 @@ struct InsuranceMockTests {
         let job = try cardJob()
         var request = try InsuranceFixtures.request(adapter.prepare(job))
         let good = request.body
-        request.body = Array(String(decoding: good, as: UTF8.self).replacingOccurrences(of: "2032-09-30", with: "2032-10-31").utf8)
+        request.body = Array(
+            String(decoding: good, as: UTF8.self).replacingOccurrences(of: "2032-09-30", with: "2032-10-31").utf8)
         try await InsuranceMockServer.with { baseURL in
             let refused = try await InsuranceMockServer.send(request, to: baseURL)
             #expect(refused.status == 422)
             #expect(refused.json["trangThai"] as? String == "KHONG_HOP_LE")
             let problems = try #require(refused.json["loi"] as? [[String: String]])
             #expect(problems.map { $0["truong"] } == ["giaTriDen"])
-            guard case .permanent(let code, let detail) = adapter.classify(InsuranceMockServer.destinationReply(refused), for: job) else {
+            guard
+                case .permanent(let code, let detail) = adapter.classify(
+                    InsuranceMockServer.destinationReply(refused), for: job)
+            else {
                 Issue.record("a 422 must be permanent")
                 return
             }
@@ -100,12 +106,15 @@ struct InsuranceMockTests {
         let request = try InsuranceFixtures.request(InsuranceAdapter().prepare(try cardJob()))
         try await InsuranceMockServer.with { baseURL in
             let url = baseURL + InsuranceAdapter.issueChildCardPath
-            let noKey = try await TestHTTP.request(.POST, url, body: Data(request.body), headers: ["Content-Type": "application/json"])
+            let noKey = try await TestHTTP.request(
+                .POST, url, body: Data(request.body), headers: ["Content-Type": "application/json"])
             #expect(noKey.status == 400)
             #expect((noKey.json["loi"] as? [[String: String]])?.first?["truong"] == "Idempotency-Key")
-            let array = try await TestHTTP.request(.POST, url, body: Data("[]".utf8), headers: ["Idempotency-Key": "k-1"])
+            let array = try await TestHTTP.request(
+                .POST, url, body: Data("[]".utf8), headers: ["Idempotency-Key": "k-1"])
             #expect(array.status == 400)
-            let otherKey = try await TestHTTP.request(.POST, url, body: Data(request.body), headers: ["Idempotency-Key": "k-2"])
+            let otherKey = try await TestHTTP.request(
+                .POST, url, body: Data(request.body), headers: ["Idempotency-Key": "k-2"])
             #expect(otherKey.status == 422)
             #expect((otherKey.json["loi"] as? [[String: String]])?.map { $0["truong"] } == ["maYeuCau"])
         }
@@ -125,9 +134,13 @@ struct InsuranceMockTests {
             let again = try await InsuranceMockServer.send(request, to: baseURL)
             #expect(first.status == 200 && again.status == 200)
             #expect(adapter.classify(InsuranceMockServer.destinationReply(first), for: known) == .success(result: [:]))
-            let missing = try await InsuranceMockServer.send(try InsuranceFixtures.request(adapter.prepare(unknown)), to: baseURL)
+            let missing = try await InsuranceMockServer.send(
+                try InsuranceFixtures.request(adapter.prepare(unknown)), to: baseURL)
             #expect(missing.status == 404)
-            guard case .review(let code, _) = adapter.classify(InsuranceMockServer.destinationReply(missing), for: unknown) else {
+            guard
+                case .review(let code, _) = adapter.classify(
+                    InsuranceMockServer.destinationReply(missing), for: unknown)
+            else {
                 Issue.record("a 404 must go to review")
                 return
             }
@@ -140,18 +153,25 @@ struct InsuranceMockTests {
     @Test("an update is accepted for a known participant; a re-issued PIN moves the card")
     func updates() async throws {
         let adapter = InsuranceAdapter()
-        let job = InsuranceFixtures.job(try InsuranceFixtures.record(named: "correction-sex.json"), "update-participant")
+        let job = InsuranceFixtures.job(
+            try InsuranceFixtures.record(named: "correction-sex.json"), "update-participant")
         try await InsuranceMockServer.with { baseURL in
-            let reply = try await InsuranceMockServer.send(try InsuranceFixtures.request(adapter.prepare(job)), to: baseURL)
+            let reply = try await InsuranceMockServer.send(
+                try InsuranceFixtures.request(adapter.prepare(job)), to: baseURL)
             #expect(reply.status == 200)
             #expect(adapter.classify(InsuranceMockServer.destinationReply(reply), for: job) == .success(result: [:]))
 
-            _ = try await InsuranceMockServer.send(try InsuranceFixtures.request(adapter.prepare(try cardJob())), to: baseURL)
-            let move = #"{"maYeuCau":"move-1","maSoBHXH":"001327004711","maSoBHXHCu":"001326004711","gioiTinh":1,"hoSoNguon":{"heThong":"h","maHoSo":"m","phienBan":2}}"#
+            _ = try await InsuranceMockServer.send(
+                try InsuranceFixtures.request(adapter.prepare(try cardJob())), to: baseURL)
+            let move =
+                #"{"maYeuCau":"move-1","maSoBHXH":"001327004711","maSoBHXHCu":"001326004711","gioiTinh":1,"hoSoNguon":{"heThong":"h","maHoSo":"m","phienBan":2}}"#
             let moved = try await TestHTTP.request(
-                .POST, baseURL + InsuranceAdapter.updateParticipantPath, body: Data(move.utf8), headers: ["Idempotency-Key": "move-1"])
+                .POST, baseURL + InsuranceAdapter.updateParticipantPath, body: Data(move.utf8),
+                headers: ["Idempotency-Key": "move-1"])
             #expect(moved.status == 200)
-            let again = try await InsuranceMockServer.send(try InsuranceFixtures.request(adapter.prepare(try cardJob(upstreamPIN: "001327004711", version: 3))), to: baseURL)
+            let again = try await InsuranceMockServer.send(
+                try InsuranceFixtures.request(adapter.prepare(try cardJob(upstreamPIN: "001327004711", version: 3))),
+                to: baseURL)
             #expect(again.status == 409)
         }
     }

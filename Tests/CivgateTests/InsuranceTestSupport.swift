@@ -21,7 +21,8 @@ enum InsuranceFixtures {
     /// A shared sample (`KS-2026-000000003.json`) or a golden input record (`death-live.json`).
     static func record(named name: String) throws -> CivilRecord {
         let sample = TestIntake.sample(name)
-        let url = FileManager.default.fileExists(atPath: sample.path) ? sample : recordsFolder.appendingPathComponent(name)
+        let url =
+            FileManager.default.fileExists(atPath: sample.path) ? sample : recordsFolder.appendingPathComponent(name)
         return try record(Data(contentsOf: url))
     }
 
@@ -51,7 +52,9 @@ enum InsuranceFixtures {
         ].map { ("defaultFacility.\($0)", String($0.suffix(2)) + "000") })
 
     /// The request of a prepared job, or a test failure naming why there is none.
-    static func request(_ prepared: PreparedRequest, sourceLocation: SourceLocation = #_sourceLocation) throws -> OutboundRequest {
+    static func request(_ prepared: PreparedRequest, sourceLocation: SourceLocation = #_sourceLocation) throws
+        -> OutboundRequest
+    {
         switch prepared {
         case .send(let request): return request
         case .needsData(let fields, let detail):
@@ -87,7 +90,8 @@ enum InsuranceMockServer {
         logger.logLevel = .critical
         let (ports, sink) = AsyncStream.makeStream(of: String.self)
         let app = try InsuranceMock.buildApplication(
-            host: "127.0.0.1", port: 0, logger: logger, onServerRunning: { host, port in sink.yield("http://\(host):\(port)") })
+            host: "127.0.0.1", port: 0, logger: logger,
+            onServerRunning: { host, port in sink.yield("http://\(host):\(port)") })
         let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
         let running = Task { try await group.run() }
         var baseURL = ""
@@ -133,7 +137,8 @@ enum InsuranceOpenAPI {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "python3", "-c", "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1], encoding='utf-8')), sys.stdout)",
+            "python3", "-c",
+            "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1], encoding='utf-8')), sys.stdout)",
             TestPaths.contracts.appendingPathComponent("insurance/insurance.openapi.yaml").path,
         ]
         let pipe = Pipe()

@@ -13,7 +13,8 @@ import Testing
 struct MockFaultsTests {
     @Test(
         "an error rate of 1 answers every request with that status and Retry-After",
-        arguments: [(503, 2, "2"), (429, 7, "7"), (429, nil, "1"), (500, nil, nil), (502, nil, nil)] as [(Int, Int?, String?)])
+        arguments: [(503, 2, "2"), (429, 7, "7"), (429, nil, "1"), (500, nil, nil), (502, nil, nil)]
+            as [(Int, Int?, String?)])
     func errorRates(status: Int, retryAfter: Int?, expectedRetryAfter: String?) async throws {
         let profile = FaultProfile(errorRates: [.init(status: status, rate: 1, retryAfterSeconds: retryAfter)])
         try await FaultTestServer.with(profile) { server in
@@ -240,7 +241,8 @@ struct MockFaultsTests {
     @Test("the decision is a pure function of seed and request number, and rates are exclusive shares")
     func decisionsArePure() {
         let profile = FaultProfile(
-            seed: 11, errorRates: [.init(status: 500, rate: 0.2)], latency: .init(distribution: .exponential, meanMilliseconds: 40),
+            seed: 11, errorRates: [.init(status: 500, rate: 0.2)],
+            latency: .init(distribution: .exponential, meanMilliseconds: 40),
             resetRate: 0.1, dropReplyRate: 0.1)
         let first = (0..<1000).map { profile.decision(forRequest: $0) }
         #expect(first == (0..<1000).map { profile.decision(forRequest: $0) })
@@ -326,7 +328,8 @@ private final class FaultTestServer: Sendable {
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router, server: connectionHandler ? injector.httpServer : .http1(),
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), serverName: "mock-faults"),
+            configuration: ApplicationConfiguration(
+                address: .hostname("127.0.0.1", port: 0), serverName: "mock-faults"),
             onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) },
             logger: logger)
         let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
@@ -342,7 +345,9 @@ private final class FaultTestServer: Sendable {
         try await running.value
     }
 
-    func send(_ method: HTTPMethod, _ path: String, body: String? = nil, timeout: TimeAmount = .seconds(20)) async -> Outcome {
+    func send(_ method: HTTPMethod, _ path: String, body: String? = nil, timeout: TimeAmount = .seconds(20)) async
+        -> Outcome
+    {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
@@ -362,7 +367,8 @@ private final class FaultTestServer: Sendable {
     }
 
     func setProfile(_ profile: FaultProfile) async throws {
-        let reply = try await raw(.PUT, "/_mock/faults", body: String(decoding: try JSONEncoder().encode(profile), as: UTF8.self))
+        let reply = try await raw(
+            .PUT, "/_mock/faults", body: String(decoding: try JSONEncoder().encode(profile), as: UTF8.self))
         #expect(reply.status == 200)
     }
 

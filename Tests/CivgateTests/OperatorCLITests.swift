@@ -10,7 +10,9 @@ import Testing
 struct OperatorCLITests {
     // MARK: - The whole night
 
-    @Test("a destination's dead letters: find with filters, inspect masked, dry-run, replay all; each record delivered once, audited; works with serve stopped")
+    @Test(
+        "a destination's dead letters: find with filters, inspect masked, dry-run, replay all; each record delivered once, audited; works with serve stopped"
+    )
     func deadLettersRoundTrip() async throws {
         let stage = try await OperatorCLIStage.start(insurance: true, label: "night")
         do {
@@ -31,8 +33,11 @@ struct OperatorCLITests {
         let populationIDs = Set(births.compactMap { $0.deliveries["population"] })
         let insuranceIDs = Set(births.compactMap { $0.deliveries["insurance"] })
         try #require(populationIDs.count == n && insuranceIDs.count == n)
-        #expect(try stage.count("SELECT COUNT(*) FROM deliveries WHERE destination = 'population' AND state = 'succeeded'") == n)
-        #expect(try stage.count("SELECT COUNT(*) FROM deliveries WHERE destination = 'insurance' AND state = 'dead'") == n)
+        #expect(
+            try stage.count("SELECT COUNT(*) FROM deliveries WHERE destination = 'population' AND state = 'succeeded'")
+                == n)
+        #expect(
+            try stage.count("SELECT COUNT(*) FROM deliveries WHERE destination = 'insurance' AND state = 'dead'") == n)
         let errorCode = "http-503"
 
         // status: counts per destination and lane.
@@ -46,33 +51,50 @@ struct OperatorCLITests {
         #expect((lane("population")?["counts"] as? [String: Int])?["succeeded"] == n, "\(status)")
         let statusText = try await stage.cli(["status"])
         #expect(statusText.status == 0)
-        #expect(statusText.stdout.contains("DESTINATION") && statusText.stdout.contains("LANE") && statusText.stdout.contains("DEAD"))
-        let insuranceRow = statusText.stdout.split(separator: "\n").first { $0.hasPrefix("insurance") }.map(String.init) ?? ""
+        #expect(
+            statusText.stdout.contains("DESTINATION") && statusText.stdout.contains("LANE")
+                && statusText.stdout.contains("DEAD"))
+        let insuranceRow =
+            statusText.stdout.split(separator: "\n").first { $0.hasPrefix("insurance") }.map(String.init) ?? ""
         #expect(insuranceRow.split(separator: " ").contains(Substring(String(n))), "\(statusText)")
 
         // Filters find exactly the dead ones.
         func ids(_ result: OperatorCLIResult) -> [String] { result.jsonArray.compactMap { $0["id"] as? String } }
-        let dead = try await stage.cli(["deliveries", "list", "--state", "dead", "--destination", "insurance", "--limit", "1000", "--json"])
+        let dead = try await stage.cli([
+            "deliveries", "list", "--state", "dead", "--destination", "insurance", "--limit", "1000", "--json",
+        ])
         #expect(dead.status == 0, "\(dead)")
         #expect(Set(ids(dead)) == insuranceIDs)
         #expect(ids(dead).count == n)
-        #expect(dead.jsonArray.allSatisfy { $0["lastErrorCode"] as? String == errorCode && $0["state"] as? String == "dead" })
-        let noDeadPopulation = try await stage.cli(["deliveries", "list", "--state", "dead", "--destination", "population", "--json"])
+        #expect(
+            dead.jsonArray.allSatisfy {
+                $0["lastErrorCode"] as? String == errorCode && $0["state"] as? String == "dead"
+            })
+        let noDeadPopulation = try await stage.cli([
+            "deliveries", "list", "--state", "dead", "--destination", "population", "--json",
+        ])
         #expect(noDeadPopulation.status == 0 && ids(noDeadPopulation).isEmpty, "\(noDeadPopulation)")
         let byError = try await stage.cli(["deliveries", "list", "--error", errorCode, "--limit", "1000", "--json"])
         #expect(Set(ids(byError)) == insuranceIDs, "\(byError)")
         let otherError = try await stage.cli(["deliveries", "list", "--error", "http-500", "--json"])
         #expect(otherError.status == 0 && ids(otherError).isEmpty)
-        let byEvent = try await stage.cli(["deliveries", "list", "--event", "birth", "--state", "dead", "--limit", "1000", "--json"])
+        let byEvent = try await stage.cli([
+            "deliveries", "list", "--event", "birth", "--state", "dead", "--limit", "1000", "--json",
+        ])
         #expect(Set(ids(byEvent)) == insuranceIDs)
         let otherEvent = try await stage.cli(["deliveries", "list", "--event", "death", "--json"])
         #expect(otherEvent.status == 0 && ids(otherEvent).isEmpty)
         let sample = births[0]
         let byRecord = try await stage.cli(["deliveries", "list", "--record", sample.recordID, "--json"])
         #expect(Set(ids(byRecord)) == Set(sample.deliveries.values), "\(byRecord)")
-        let byRecordDead = try await stage.cli(["deliveries", "list", "--record", sample.recordID, "--state", "dead", "--json"])
+        let byRecordDead = try await stage.cli([
+            "deliveries", "list", "--record", sample.recordID, "--state", "dead", "--json",
+        ])
         #expect(ids(byRecordDead) == [sample.deliveries["insurance"]!])
-        let combined = try await stage.cli(["deliveries", "list", "--state", "dead,succeeded", "--destination", "insurance", "--limit", "1000", "--json"])
+        let combined = try await stage.cli([
+            "deliveries", "list", "--state", "dead,succeeded", "--destination", "insurance", "--limit", "1000",
+            "--json",
+        ])
         #expect(Set(ids(combined)) == insuranceIDs)
         // Paging: the text listing says how to get the next page, and the pages add up.
         let firstPage = try await stage.cli(["deliveries", "list", "--state", "dead", "--limit", "10"])
@@ -82,7 +104,8 @@ struct OperatorCLITests {
         var after: String?
         for _ in 0..<10 {
             let page = try await stage.cli(
-                ["deliveries", "list", "--state", "dead", "--limit", "10", "--json"] + (after.map { ["--after", $0] } ?? []))
+                ["deliveries", "list", "--state", "dead", "--limit", "10", "--json"]
+                    + (after.map { ["--after", $0] } ?? []))
             paged += ids(page)
             guard page.jsonArray.count == 10, let cursor = page.jsonArray.last?["cursor"] as? String else { break }
             after = cursor
@@ -120,7 +143,8 @@ struct OperatorCLITests {
         let inspected = try #require(births.first { $0.deliveries["insurance"] == deadID })
         let assignedPIN = try #require(
             try stage.text(
-                "SELECT json_extract(result, '$.pin') FROM deliveries WHERE id = ?", [inspected.deliveries["population"]!]))
+                "SELECT json_extract(result, '$.pin') FROM deliveries WHERE id = ?",
+                [inspected.deliveries["population"]!]))
         let shown = try await stage.cli(["deliveries", "show", deadID])
         #expect(shown.status == 0, "\(shown)")
         #expect(shown.stdout.contains("delivery   \(deadID)  insurance/issue-child-card  DEAD"), "\(shown)")
@@ -157,44 +181,64 @@ struct OperatorCLITests {
         #expect(reveals.first?["reason"] as? String == "ticket 4711: check the child's name")
 
         // Dry run: says what would be replayed, shows a message (masked), changes nothing.
-        let populationBefore = try await stage.cli(["deliveries", "list", "--destination", "population", "--limit", "1000", "--json"])
-        let populationRequestsBefore = try await OperatorCLIStage.json(stage.populationURL + "/_mock/requests") as? [Any] ?? []
+        let populationBefore = try await stage.cli([
+            "deliveries", "list", "--destination", "population", "--limit", "1000", "--json",
+        ])
+        let populationRequestsBefore =
+            try await OperatorCLIStage.json(stage.populationURL + "/_mock/requests") as? [Any] ?? []
         #expect(populationRequestsBefore.count == n, "assign-pin called once per record")
         let dryRun = try await stage.cli(
-            ["replay", "--state", "dead", "--destination", "insurance", "--dry-run", "--reason", "BHXH back after outage"])
+            [
+                "replay", "--state", "dead", "--destination", "insurance", "--dry-run", "--reason",
+                "BHXH back after outage",
+            ])
         #expect(dryRun.status == 0, "\(dryRun)")
-        #expect(dryRun.stdout.contains("would replay \(n) deliveries in registration order with their outbound keys"), "\(dryRun)")
+        #expect(
+            dryRun.stdout.contains("would replay \(n) deliveries in registration order with their outbound keys"),
+            "\(dryRun)")
         let listedInDryRun = insuranceIDs.filter { dryRun.stdout.contains($0) }
         #expect(listedInDryRun.count == min(n, 20), "the first 20 are listed")
         if n > 20 { #expect(dryRun.stdout.contains("… and \(n - 20) more")) }
         #expect(dryRun.stdout.contains("(personal data masked):"))
         #expect(births.allSatisfy { !dryRun.stdout.contains($0.childName) }, "no child's name in the dry run")
-        #expect(try stage.count("SELECT COUNT(*) FROM deliveries WHERE destination = 'insurance' AND state = 'dead'") == n)
+        #expect(
+            try stage.count("SELECT COUNT(*) FROM deliveries WHERE destination = 'insurance' AND state = 'dead'") == n)
         let auditAfterDryRun = try await stage.cli(["audit", "list", "--json"])
-        #expect(!auditAfterDryRun.jsonArray.contains { $0["action"] as? String == "replay" }, "a dry run is not an action")
+        #expect(
+            !auditAfterDryRun.jsonArray.contains { $0["action"] as? String == "replay" }, "a dry run is not an action")
 
         // Without --yes and no terminal: refused, nothing changed.
         let unconfirmed = try await stage.cli(
             ["replay", "--state", "dead", "--destination", "insurance", "--reason", "BHXH back after outage"])
         #expect(unconfirmed.status == 64, "\(unconfirmed)")
-        #expect(unconfirmed.error == "civgate: \(n) deliveries would change: add --yes to confirm (or --dry-run to look first)")
-        #expect(try stage.count("SELECT COUNT(*) FROM deliveries WHERE destination = 'insurance' AND state = 'dead'") == n)
+        #expect(
+            unconfirmed.error
+                == "civgate: \(n) deliveries would change: add --yes to confirm (or --dry-run to look first)")
+        #expect(
+            try stage.count("SELECT COUNT(*) FROM deliveries WHERE destination = 'insurance' AND state = 'dead'") == n)
 
         // The destination is back; replay them all while serve runs.
         try await stage.endInsuranceOutage()
         let replay = try await stage.cli(
-            ["replay", "--state", "dead", "--destination", "insurance", "--reason", "BHXH back after outage", "--yes",
-             "--actor", "ops-tran"])
+            [
+                "replay", "--state", "dead", "--destination", "insurance", "--reason", "BHXH back after outage",
+                "--yes",
+                "--actor", "ops-tran",
+            ])
         #expect(replay.status == 0, "\(replay)")
-        #expect(replay.stdout.contains("replayed \(n) deliveries; a running server sends them within a second"), "\(replay)")
+        #expect(
+            replay.stdout.contains("replayed \(n) deliveries; a running server sends them within a second"), "\(replay)"
+        )
         let replayedAt = ContinuousClock.now
         // The running server picks them up within a second (its poll interval is 250 ms; nothing wakes it).
         try await waitUntil(timeout: .seconds(1), "the server to pick up a replayed delivery within a second") {
             try stage.count(
-                "SELECT COUNT(*) FROM deliveries WHERE destination = 'insurance' AND state NOT IN ('pending', 'waiting')") > 0
+                "SELECT COUNT(*) FROM deliveries WHERE destination = 'insurance' AND state NOT IN ('pending', 'waiting')"
+            ) > 0
         }
         try await waitUntil(timeout: .seconds(15), "every card delivered") {
-            try stage.count("SELECT COUNT(*) FROM deliveries WHERE destination = 'insurance' AND state = 'succeeded'") == n
+            try stage.count("SELECT COUNT(*) FROM deliveries WHERE destination = 'insurance' AND state = 'succeeded'")
+                == n
         }
         let allDelivered = ContinuousClock.now - replayedAt
         #expect(allDelivered < .seconds(5), "all \(n) replayed deliveries succeeded after \(allDelivered)")
@@ -204,14 +248,21 @@ struct OperatorCLITests {
             let record = try await TestHTTP.get(stage.serverURL + "/v1/records/\(birth.recordID)")
             #expect(record.json["state"] as? String == "succeeded", "\(birth.recordID): \(record.text)")
         }
-        let insuranceEffects = try await OperatorCLIStage.json(stage.insuranceURL! + "/_mock/effects") as? [String: Int] ?? [:]
+        let insuranceEffects =
+            try await OperatorCLIStage.json(stage.insuranceURL! + "/_mock/effects") as? [String: Int] ?? [:]
         #expect(insuranceEffects.count == n, "\(insuranceEffects)")
         #expect(insuranceEffects.values.allSatisfy { $0 == 1 }, "\(insuranceEffects)")
-        let populationRequestsAfter = try await OperatorCLIStage.json(stage.populationURL + "/_mock/requests") as? [Any] ?? []
-        #expect(populationRequestsAfter.count == populationRequestsBefore.count, "replay never calls a destination that succeeded")
-        let populationEffects = try await OperatorCLIStage.json(stage.populationURL + "/_mock/effects") as? [String: Int] ?? [:]
+        let populationRequestsAfter =
+            try await OperatorCLIStage.json(stage.populationURL + "/_mock/requests") as? [Any] ?? []
+        #expect(
+            populationRequestsAfter.count == populationRequestsBefore.count,
+            "replay never calls a destination that succeeded")
+        let populationEffects =
+            try await OperatorCLIStage.json(stage.populationURL + "/_mock/effects") as? [String: Int] ?? [:]
         #expect(populationEffects.count == n && populationEffects.values.allSatisfy { $0 == 1 }, "\(populationEffects)")
-        let populationAfter = try await stage.cli(["deliveries", "list", "--destination", "population", "--limit", "1000", "--json"])
+        let populationAfter = try await stage.cli([
+            "deliveries", "list", "--destination", "population", "--limit", "1000", "--json",
+        ])
         #expect(populationAfter.stdout == populationBefore.stdout, "the succeeded assign-pin steps are untouched")
 
         // Every action audited: one replay entry per delivery, with who and why, and the same outbound key.
@@ -219,7 +270,10 @@ struct OperatorCLITests {
         let replays = audit.jsonArray.filter { $0["action"] as? String == "replay" }
         #expect(replays.count == n, "\(audit)")
         #expect(Set(replays.compactMap { $0["target"] as? String }) == insuranceIDs)
-        #expect(replays.allSatisfy { $0["actor"] as? String == "ops-tran" && $0["reason"] as? String == "BHXH back after outage" })
+        #expect(
+            replays.allSatisfy {
+                $0["actor"] as? String == "ops-tran" && $0["reason"] as? String == "BHXH back after outage"
+            })
         let replayedKeys = Set(replays.compactMap { ($0["details"] as? [String: String])?["outboundKey"] })
         #expect(replayedKeys == Set(insuranceEffects.keys), "replayed with the keys the destination then processed")
         #expect(replays.allSatisfy { ($0["details"] as? [String: String])?["from"] == "dead" })
@@ -239,18 +293,23 @@ struct OperatorCLITests {
         let stoppedLanes = stoppedStatus.jsonObject["lanes"] as? [[String: Any]] ?? []
         let stoppedInsurance = stoppedLanes.first { $0["destination"] as? String == "insurance" }
         #expect((stoppedInsurance?["counts"] as? [String: Int]) == ["succeeded": n], "\(stoppedStatus)")
-        let stoppedList = try await stage.cli(["deliveries", "list", "--state", "succeeded", "--limit", "1000", "--json"])
+        let stoppedList = try await stage.cli([
+            "deliveries", "list", "--state", "succeeded", "--limit", "1000", "--json",
+        ])
         #expect(stoppedList.status == 0 && ids(stoppedList).count == 2 * n, "\(stoppedList)")
         let stoppedShow = try await stage.cli(["deliveries", "show", deadID])
         #expect(stoppedShow.status == 0 && stoppedShow.stdout.contains("SUCCEEDED"), "\(stoppedShow)")
-        #expect(stoppedShow.stdout.contains("replayed by ops-tran: BHXH back after outage"), "the transition names who and why")
+        #expect(
+            stoppedShow.stdout.contains("replayed by ops-tran: BHXH back after outage"),
+            "the transition names who and why")
         #expect(!stoppedShow.stdout.contains(inspected.childName))
         let stoppedReveal = try await stage.cli(
             ["deliveries", "show", deadID, "--reveal", "--reason", "ticket 4712", "--actor", "day-le"])
         #expect(stoppedReveal.status == 0 && stoppedReveal.stdout.contains(inspected.childName), "\(stoppedReveal)")
         let stoppedAudit = try await stage.cli(["audit", "list", "--json", "--since", "1h"])
         #expect(stoppedAudit.status == 0)
-        #expect(stoppedAudit.jsonArray.first?["actor"] as? String == "day-le", "newest first, written with serve stopped")
+        #expect(
+            stoppedAudit.jsonArray.first?["actor"] as? String == "day-le", "newest first, written with serve stopped")
 
         // Wrong-state operator actions are refused clearly.
         let resolveSucceeded = try await stage.cli(
@@ -261,16 +320,21 @@ struct OperatorCLITests {
         #expect(resolveNoDecision.status == 64)
         #expect(resolveNoDecision.error == "civgate: say the decision: --confirm-multiple-birth")
         let discardSucceeded = try await stage.cli(["discard", deadID, "--reason", "cancelled by the commune", "--yes"])
-        #expect((discardSucceeded.stdout + discardSucceeded.stderr).contains("cannot be discarded"), "\(discardSucceeded)")
-        #expect(try stage.count("SELECT COUNT(*) FROM deliveries WHERE state = 'succeeded'") == 2 * n, "nothing discarded")
+        #expect(
+            (discardSucceeded.stdout + discardSucceeded.stderr).contains("cannot be discarded"), "\(discardSucceeded)")
+        #expect(
+            try stage.count("SELECT COUNT(*) FROM deliveries WHERE state = 'succeeded'") == 2 * n, "nothing discarded")
         let finalAudit = try await stage.cli(["audit", "list", "--limit", "1000", "--json"])
-        #expect(!finalAudit.jsonArray.contains { ["discard", "resolve"].contains($0["action"] as? String ?? "") }, "refusals are not audited as actions")
+        #expect(
+            !finalAudit.jsonArray.contains { ["discard", "resolve"].contains($0["action"] as? String ?? "") },
+            "refusals are not audited as actions")
     }
 
     // MARK: - Help and set-up errors
 
     static let commands: [[String]] = [
-        ["status"], ["deliveries", "list"], ["deliveries", "show"], ["replay"], ["resolve"], ["discard"], ["audit", "list"],
+        ["status"], ["deliveries", "list"], ["deliveries", "show"], ["replay"], ["resolve"], ["discard"],
+        ["audit", "list"],
         ["map"], ["serve"], ["mock", "population"], ["mock", "insurance"],
     ]
 
@@ -287,12 +351,17 @@ struct OperatorCLITests {
         let help = try await OperatorCLI.run(["--help"])
         #expect(help.status == 0)
         let text = help.stdout.replacingOccurrences(of: "\n", with: " ")
-        for code in ["0 success", "1 runtime failure", "64 usage error", "65 invalid input record", "66 unknown id", "78 configuration error", "130 interrupted"] {
+        for code in [
+            "0 success", "1 runtime failure", "64 usage error", "65 invalid input record", "66 unknown id",
+            "78 configuration error", "130 interrupted",
+        ] {
             #expect(text.contains(code), "\(code) in:\n\(help.stdout)")
         }
     }
 
-    @Test("regression: every example in --help survives an 80-column terminal: no example command is cut mid-argument", arguments: commands)
+    @Test(
+        "regression: every example in --help survives an 80-column terminal: no example command is cut mid-argument",
+        arguments: commands)
     func helpExamplesAreWhole(_ command: [String]) async throws {
         let help = try await OperatorCLI.run(command + ["--help"], environment: ["COLUMNS": "80"])
         #expect(help.status == 0)
@@ -306,7 +375,9 @@ struct OperatorCLITests {
         }
     }
 
-    @Test("regression: argument errors are one line on stderr like every other error (README: errors are one line on stderr)")
+    @Test(
+        "regression: argument errors are one line on stderr like every other error (README: errors are one line on stderr)"
+    )
     func argumentErrorsAreOneLine() async throws {
         for arguments in [
             ["replay", "--state", "dead", "--destination", "insurance", "--yes"],  // --reason missing
@@ -324,16 +395,23 @@ struct OperatorCLITests {
     func setUpErrors() async throws {
         let noConfig = try await OperatorCLI.run(["status", "--config", "/nonexistent/civgate.yaml"])
         #expect(noConfig.status == 78, "\(noConfig)")
-        #expect(noConfig.error.hasPrefix("civgate: cannot read /nonexistent/civgate.yaml") && !noConfig.error.contains("\n"), "\(noConfig)")
+        #expect(
+            noConfig.error.hasPrefix("civgate: cannot read /nonexistent/civgate.yaml")
+                && !noConfig.error.contains("\n"), "\(noConfig)")
 
         let directory = TestPaths.temporaryDirectory("opcli-empty")
         let config = directory.appendingPathComponent("civgate.yaml")
-        try OperatorCLIStage.yaml(dataDir: directory.path, withInsurance: false).write(to: config, atomically: true, encoding: .utf8)
+        try OperatorCLIStage.yaml(dataDir: directory.path, withInsurance: false).write(
+            to: config, atomically: true, encoding: .utf8)
         for arguments in [["status"], ["deliveries", "list", "--state", "dead"], ["audit", "list"]] {
             let noStore = try await OperatorCLI.run(arguments + ["--config", config.path])
             #expect(noStore.status == 64, "\(noStore)")
-            #expect(noStore.error == "civgate: no store in \(directory.path): run civgate serve first or pass --data-dir", "\(noStore)")
-            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("civgate.sqlite").path), "no store created by a reader")
+            #expect(
+                noStore.error == "civgate: no store in \(directory.path): run civgate serve first or pass --data-dir",
+                "\(noStore)")
+            #expect(
+                !FileManager.default.fileExists(atPath: directory.appendingPathComponent("civgate.sqlite").path),
+                "no store created by a reader")
         }
         let nothingSelected = try await OperatorCLI.run(["replay", "--reason", "outage 22/11", "--config", config.path])
         #expect(nothingSelected.status == 64)
@@ -365,12 +443,17 @@ struct OperatorCLITests {
         try await withSmallStore("json") { stage, births in
             let birth = births[0]
             let id = try #require(birth.deliveries["population"])
-            let pin = try #require(try stage.text("SELECT json_extract(result, '$.pin') FROM deliveries WHERE id = ?", [id]))
+            let pin = try #require(
+                try stage.text("SELECT json_extract(result, '$.pin') FROM deliveries WHERE id = ?", [id]))
             let help = try await OperatorCLI.run(["deliveries", "show", "--help"])
-            #expect(help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ").contains("personal data is not part of it"))
+            #expect(
+                help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ").contains(
+                    "personal data is not part of it"))
             let shown = try await stage.cli(["deliveries", "show", id, "--json"])
             #expect(shown.status == 0, "\(shown)")
-            #expect(!shown.stdout.contains(pin), "the assigned PIN \(pin) is printed unmasked and unaudited:\n\(shown.stdout)")
+            #expect(
+                !shown.stdout.contains(pin),
+                "the assigned PIN \(pin) is printed unmasked and unaudited:\n\(shown.stdout)")
             #expect(!shown.stdout.contains(birth.childName))
             let text = try await stage.cli(["deliveries", "show", id])
             #expect(!text.stdout.contains(pin), "the text view masks it")
@@ -396,10 +479,14 @@ struct OperatorCLITests {
             #expect(refused.status == 64, "\(refused)")
             #expect(refused.error.hasPrefix("civgate: 2 deliveries would change: add --yes"), "\(refused)")
             let help = try await OperatorCLI.run(["discard", "--help"])
-            let suggested = refused.error.split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "()")) }
-                .filter { $0.hasPrefix("--") }
+            let suggested = refused.error.split(separator: " ").map {
+                $0.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
+            }
+            .filter { $0.hasPrefix("--") }
             for option in suggested {
-                #expect(help.stdout.contains(option), "the refusal suggests \(option), which discard does not have:\n\(refused.error)")
+                #expect(
+                    help.stdout.contains(option),
+                    "the refusal suggests \(option), which discard does not have:\n\(refused.error)")
             }
         }
     }

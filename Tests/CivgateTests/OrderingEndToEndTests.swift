@@ -30,19 +30,23 @@ struct OrderingEndToEndTests {
         try await gateway.delivery(id)["state"] as? String ?? ""
     }
 
-    @Test("an earlier-registered change arriving after a death is delivered first; the death waits", .timeLimit(.minutes(2)))
+    @Test(
+        "an earlier-registered change arriving after a death is delivered first; the death waits",
+        .timeLimit(.minutes(2)))
     func earlierEventArrivesLater() async throws {
         // A death registered on 15 Nov and a change registered on 5 Nov, both about the person with PIN P.
         let generated = try #require(try RecordGenerator.lines(event: "death", count: 40, seed: 9, mix: "live").first)
         var death = RecordJSON.withRegistration(
-            RecordJSON.withSource(try RecordJSON.object(generated), recordId: "KT-2026-900000077"), "date", "2026-11-15")
+            RecordJSON.withSource(try RecordJSON.object(generated), recordId: "KT-2026-900000077"), "date", "2026-11-15"
+        )
         death = RecordJSON.withFreshPins(death, serial: 77)
         let pin = try #require(RecordJSON.subjects(death).first?["pin"] as? String)
         let marriage = try RecordJSON.object(at: TestIntake.sample("KH-2026-000000001.json"))
         var person = RecordJSON.subjects(marriage)[0]
         person["role"] = "person"
         person["pin"] = pin
-        var change = RecordJSON.withRegistration(RecordJSON.withSource(marriage, recordId: "TD-2026-900000077"), "date", "2026-11-05")
+        var change = RecordJSON.withRegistration(
+            RecordJSON.withSource(marriage, recordId: "TD-2026-900000077"), "date", "2026-11-05")
         change["event"] = "change"
         change["marriage"] = nil
         change["subjects"] = [person]
@@ -62,7 +66,9 @@ struct OrderingEndToEndTests {
             }
             let changeView = try await gateway.post(try RecordJSON.data(change), key: "change-p")
             let updateCitizen = try Self.deliveryID(changeView, "update-citizen")
-            #expect((changeView["deliveries"] as? [[String: Any]])?.count == 1, "no insurance step: the change names no identity field")
+            #expect(
+                (changeView["deliveries"] as? [[String: Any]])?.count == 1,
+                "no insurance step: the change names no identity field")
 
             try await waitUntil("the death waits behind the change, which is retried") {
                 let death = try await gateway.delivery(recordDeath)
@@ -74,7 +80,9 @@ struct OrderingEndToEndTests {
             let causes = (waiting["transitions"] as? [[String: Any]] ?? []).compactMap { $0["cause"] as? String }
             #expect(causes.contains("waits for the person's earlier event \(updateCitizen)"), "\(causes)")
             // Insurance is another destination: the death is reported there regardless.
-            try await waitUntil("the death reported to BHXH") { try await Self.state(gateway, reportDeath) == "succeeded" }
+            try await waitUntil("the death reported to BHXH") {
+                try await Self.state(gateway, reportDeath) == "succeeded"
+            }
             #expect(try await Self.state(gateway, recordDeath) == "waiting")
 
             let cleared = try await TestHTTP.request(.DELETE, gateway.populationURL + "/_mock/faults")
@@ -90,19 +98,25 @@ struct OrderingEndToEndTests {
             let deathKey = try #require(try await gateway.delivery(recordDeath)["outboundKey"] as? String)
             let received = try await TwoDestinationGateway.received(gateway.populationURL)
             let processed = { (key: String) in
-                received.filter { $0["key"] as? String == key && $0["valid"] as? Bool == true }.compactMap { $0["sequence"] as? Int }
+                received.filter { $0["key"] as? String == key && $0["valid"] as? Bool == true }.compactMap {
+                    $0["sequence"] as? Int
+                }
             }
             #expect(processed(changeKey).count == 1 && processed(deathKey).count == 1)
             let changeSequence = try #require(processed(changeKey).first)
             let deathSequence = try #require(processed(deathKey).first)
             #expect(changeSequence < deathSequence, "change #\(changeSequence), death #\(deathSequence)")
-            #expect(received.filter { $0["key"] as? String == deathKey }.count == 1, "the death was sent once, after the change")
+            #expect(
+                received.filter { $0["key"] as? String == deathKey }.count == 1,
+                "the death was sent once, after the change")
             let effects = try await TwoDestinationGateway.effects(gateway.populationURL)
             #expect(effects[changeKey] == 1 && effects[deathKey] == 1)
         }
     }
 
-    @Test("version 2 replaces a parked version 1; version 3 of the delivered birth goes as updates", .timeLimit(.minutes(2)))
+    @Test(
+        "version 2 replaces a parked version 1; version 3 of the delivered birth goes as updates",
+        .timeLimit(.minutes(2)))
     func versions() async throws {
         let sample = TestIntake.sample("KS-2026-000000003.json")
         let fixed = try RecordJSON.object(at: sample)
@@ -135,7 +149,9 @@ struct OrderingEndToEndTests {
                 let last = (view["transitions"] as? [[String: Any]])?.last?["cause"] as? String ?? ""
                 #expect(last.contains("superseded by version 2"), "\(last)")
             }
-            try await waitUntil("version 2 delivered") { try await gateway.record(secondID)["state"] as? String == "succeeded" }
+            try await waitUntil("version 2 delivered") {
+                try await gateway.record(secondID)["state"] as? String == "succeeded"
+            }
             let v2PinDelivery = try await gateway.delivery(try Self.deliveryID(second, "assign-pin"))
             let pin = try #require((v2PinDelivery["result"] as? [String: String])?["pin"])
             let v2Card = try await gateway.delivery(try Self.deliveryID(second, "issue-child-card"))
@@ -145,7 +161,9 @@ struct OrderingEndToEndTests {
             let thirdID = try #require(third["id"] as? String)
             let operations = (third["deliveries"] as? [[String: Any]] ?? []).compactMap { $0["operation"] as? String }
             #expect(operations.sorted() == ["update-citizen", "update-participant"])
-            try await waitUntil("version 3 delivered") { try await gateway.record(thirdID)["state"] as? String == "succeeded" }
+            try await waitUntil("version 3 delivered") {
+                try await gateway.record(thirdID)["state"] as? String == "succeeded"
+            }
 
             let update = try await gateway.delivery(try Self.deliveryID(third, "update-citizen"))
             let updateKey = try #require(update["outboundKey"] as? String)
@@ -156,7 +174,8 @@ struct OrderingEndToEndTests {
             #expect(body.contains("<dc:SoDinhDanh>\(pin)</dc:SoDinhDanh>"))
             #expect(body.contains("<dc:LoaiSuKien>birth</dc:LoaiSuKien>"))
             #expect(body.contains("LÊ NGỌC HƯỜNG"))
-            #expect(population.filter { $0["operation"] as? String == "assign-pin" }.count == 1, "one PIN request in all")
+            #expect(
+                population.filter { $0["operation"] as? String == "assign-pin" }.count == 1, "one PIN request in all")
 
             let participant = try await gateway.delivery(try Self.deliveryID(third, "update-participant"))
             let participantKey = try #require(participant["outboundKey"] as? String)

@@ -101,7 +101,8 @@ struct PopulationAdapterCurrentUnitTests {
 
     @Test("a death at a QD19-2025 commune names the same commune and its province as today's unit")
     func newCommuneDeath() throws {
-        let request = try Self.request(Self.record(Self.goldenRecords.appendingPathComponent("death-new-commune.json")), "record-death")
+        let request = try Self.request(
+            Self.record(Self.goldenRecords.appendingPathComponent("death-new-commune.json")), "record-death")
         try Self.xsd().validate(request.body)
         let doc = try SafeXMLDocument(bytes: request.body)
         let authority = Self.registration("record-death")
@@ -200,7 +201,9 @@ struct PopulationAdapterCurrentUnitTests {
         }
     }
 
-    @Test("every generated death and marriage: sent with the expected current unit and XSD-valid, or split", .timeLimit(.minutes(3)))
+    @Test(
+        "every generated death and marriage: sent with the expected current unit and XSD-valid, or split",
+        .timeLimit(.minutes(3)))
     func everyGeneratedEvent() throws {
         let intake = try TestIntake.make()
         let validator = try Self.xsd()
@@ -230,11 +233,16 @@ struct PopulationAdapterCurrentUnitTests {
                     let doc = try SafeXMLDocument(bytes: request.body)
                     let path = Self.registration(operation)
                     #expect(expected != nil, "\(label): sent from \(authority.codeSystem):\(authority.code)")
-                    #expect(doc.text("\(path)/dc:MaDonViHienTai", namespaces: Self.namespaces) == expected?.commune, "\(label)")
-                    #expect(doc.text("\(path)/dc:MaTinhHienTai", namespaces: Self.namespaces) == expected?.province, "\(label)")
+                    #expect(
+                        doc.text("\(path)/dc:MaDonViHienTai", namespaces: Self.namespaces) == expected?.commune,
+                        "\(label)")
+                    #expect(
+                        doc.text("\(path)/dc:MaTinhHienTai", namespaces: Self.namespaces) == expected?.province,
+                        "\(label)")
                 case .needsData(let fields, _):
                     split += 1
-                    #expect(authority.code == "00016" && authority.codeSystem == "QD124-2004", "\(label): needs \(fields)")
+                    #expect(
+                        authority.code == "00016" && authority.codeSystem == "QD124-2004", "\(label): needs \(fields)")
                     #expect(fields == ["registration.authority.code"], "\(label)")
                 default:
                     Issue.record("\(label): neither sent nor needs data")
@@ -255,12 +263,16 @@ struct PopulationAdapterCurrentUnitTests {
     }
 
     static let goldens: [Golden] = [
-        Golden(operation: "record-death", name: "death-new-commune", source: goldenRecords.appendingPathComponent("death-new-commune.json")),
+        Golden(
+            operation: "record-death", name: "death-new-commune",
+            source: goldenRecords.appendingPathComponent("death-new-commune.json")),
         Golden(
             operation: "record-death", name: "death-old-merged-province",
             source: goldenRecords.appendingPathComponent("death-old-merged-province.json")),
-        Golden(operation: "update-citizen", name: "KH-2026-000000001", source: TestIntake.sample("KH-2026-000000001.json")),
-        Golden(operation: "update-citizen", name: "KH-2009-000000009", source: TestIntake.sample("KH-2009-000000009.json")),
+        Golden(
+            operation: "update-citizen", name: "KH-2026-000000001", source: TestIntake.sample("KH-2026-000000001.json")),
+        Golden(
+            operation: "update-citizen", name: "KH-2009-000000009", source: TestIntake.sample("KH-2009-000000009.json")),
     ]
 
     @Test("record-death and update-citizen messages equal their golden files byte for byte", arguments: goldens)

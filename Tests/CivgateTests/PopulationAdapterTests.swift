@@ -43,7 +43,8 @@ struct PopulationAdapterTests {
     }
 
     static func job(
-        _ record: CivilRecord, key: String = goldenKey, operation: String = "assign-pin", confirmations: Set<String> = []
+        _ record: CivilRecord, key: String = goldenKey, operation: String = "assign-pin",
+        confirmations: Set<String> = []
     ) -> DeliveryJob {
         DeliveryJob(
             deliveryID: "dlv_test", record: record, operation: operation, outboundKey: key, attempt: 1,
@@ -59,7 +60,9 @@ struct PopulationAdapterTests {
     }
 
     /// The request for `record`, or a recorded issue and a thrown error when it is not `.send`.
-    static func request(_ record: CivilRecord, key: String = goldenKey, confirmations: Set<String> = []) throws -> OutboundRequest {
+    static func request(_ record: CivilRecord, key: String = goldenKey, confirmations: Set<String> = []) throws
+        -> OutboundRequest
+    {
         switch PopulationAdapter().prepare(job(record, key: key, confirmations: confirmations)) {
         case .send(let request): return request
         case let other: throw NotSent(outcome: "\(other)")
@@ -127,18 +130,23 @@ struct PopulationAdapterTests {
             Issue.record("no golden file \(golden.golden.path); run with CIVGATE_RECORD_GOLDEN=1 and review it")
             return
         }
-        let actualLines = String(decoding: request.body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        let expectedLines = String(decoding: expected, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let actualLines = String(decoding: request.body, as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        let expectedLines = String(decoding: expected, as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false)
         let firstDifference = zip(actualLines, expectedLines).enumerated().first { $0.element.0 != $0.element.1 }
         #expect(
             Data(request.body) == expected,
-            "differs from \(golden.name).xml at line \((firstDifference?.offset ?? min(actualLines.count, expectedLines.count)) + 1): got \(firstDifference.map { String($0.element.0) } ?? "(length differs)")")
+            "differs from \(golden.name).xml at line \((firstDifference?.offset ?? min(actualLines.count, expectedLines.count)) + 1): got \(firstDifference.map { String($0.element.0) } ?? "(length differs)")"
+        )
     }
 
     @Test("an NFD record produces the same bytes as its NFC twin")
     func nfdRecordSendsNFC() throws {
         let fromNFD = try Self.request(
-            Self.record(at: TestIntake.fixture("valid", "name-nfd.json"), replacing: [("KS-2026-900000005", "KS-2026-000000003")]))
+            Self.record(
+                at: TestIntake.fixture("valid", "name-nfd.json"),
+                replacing: [("KS-2026-900000005", "KS-2026-000000003")]))
         let fromNFC = try Self.request(Self.record(at: TestIntake.sample("KS-2026-000000003.json")))
         #expect(fromNFD.body == fromNFC.body)
         let text = String(decoding: fromNFD.body, as: UTF8.self)
@@ -153,14 +161,18 @@ struct PopulationAdapterTests {
         let doc = try Self.document(request.body)
         let registration = "\(Self.root)/dc:DangKyKhaiSinh"
         #expect(doc.text("\(registration)/dc:CoQuanDangKy/dc:MaDonViHanhChinh", namespaces: Self.namespaces) == "00008")
-        #expect(doc.text("\(registration)/dc:CoQuanDangKy/dc:MaDonViHanhChinh/@HeThongMa", namespaces: Self.namespaces) == "QD19-2025")
+        #expect(
+            doc.text("\(registration)/dc:CoQuanDangKy/dc:MaDonViHanhChinh/@HeThongMa", namespaces: Self.namespaces)
+                == "QD19-2025")
         #expect(doc.text("\(registration)/dc:CoQuanDangKy/dc:MaTinh", namespaces: Self.namespaces) == "001")
         #expect(doc.text("\(registration)/dc:NgayDangKy", namespaces: Self.namespaces) == "2026-09-25")
         #expect(doc.text("\(registration)/dc:MaHoSoNguon", namespaces: Self.namespaces) == "KS-2026-000000003")
         #expect(doc.text("\(registration)/dc:MaHoSoNguon/@PhienBan", namespaces: Self.namespaces) == "1")
         #expect(doc.text("\(Self.citizen)/dc:SoDinhDanh", namespaces: Self.namespaces) == nil)
         #expect(doc.text("\(Self.citizen)/dc:GioiTinh", namespaces: Self.namespaces) == "2")
-        #expect(doc.text("\(Self.citizen)/dc:NgayThangNamSinh/dc:NgayThangNam", namespaces: Self.namespaces) == "2026-09-24")
+        #expect(
+            doc.text("\(Self.citizen)/dc:NgayThangNamSinh/dc:NgayThangNam", namespaces: Self.namespaces) == "2026-09-24"
+        )
         #expect(doc.text("\(Self.citizen)/dc:DanToc", namespaces: Self.namespaces) == "01")
         #expect(doc.text("\(Self.citizen)/dc:DanToc/@HeThongMa", namespaces: Self.namespaces) == "QD1019-2008")
         #expect(doc.text("\(Self.citizen)/dc:Me/dc:SoDinhDanh", namespaces: Self.namespaces) == "001197652370")
@@ -177,7 +189,8 @@ struct PopulationAdapterTests {
         #expect(doc.text("\(Self.citizen)/dc:Me/dc:NamSinh/dc:KhoangNam/dc:Den", namespaces: Self.namespaces) == "1941")
         #expect(doc.text("\(Self.citizen)/dc:Me/dc:NamSinh/dc:Nam", namespaces: Self.namespaces) == nil)
         #expect(doc.texts("\(Self.citizen)/dc:Cha", namespaces: Self.namespaces).isEmpty)
-        #expect(doc.text("\(Self.root)/dc:DangKyKhaiSinh/dc:CoQuanDangKy/dc:MaTinh", namespaces: Self.namespaces) == "027")
+        #expect(
+            doc.text("\(Self.root)/dc:DangKyKhaiSinh/dc:CoQuanDangKy/dc:MaTinh", namespaces: Self.namespaces) == "027")
         #expect(doc.text("\(Self.root)/dc:DangKyKhaiSinh/dc:LoaiDangKy", namespaces: Self.namespaces) == "historical")
     }
 
@@ -208,7 +221,8 @@ struct PopulationAdapterTests {
         #expect(full.unicodeScalars.map(\.value) == [0x48, 0x27, 0x114, 0x4E, 0x20, 0xCA, 0x306, 0x42, 0x41, 0x4E])
         #expect(doc.text("\(Self.citizen)/dc:DanToc", namespaces: Self.namespaces) == "11")
         #expect(doc.text("\(Self.citizen)/dc:DanToc/@HeThongMa", namespaces: Self.namespaces) == "QD1019-2008")
-        #expect(doc.text("\(Self.root)/dc:DangKyKhaiSinh/dc:CoQuanDangKy/dc:MaTinh", namespaces: Self.namespaces) == "066")
+        #expect(
+            doc.text("\(Self.root)/dc:DangKyKhaiSinh/dc:CoQuanDangKy/dc:MaTinh", namespaces: Self.namespaces) == "066")
     }
 
     @Test("a child who already has a PIN sends it, with GioiTinh 1 for a boy")
@@ -243,10 +257,12 @@ struct PopulationAdapterTests {
     func ethnicityMapping(_ ethnicity: Ethnicity) throws {
         let record = try Self.record(
             at: TestIntake.fixture("valid", "mother-aged-12.json"),
-            replacing: [(
-                "\"ethnicity\": {\n        \"code\": \"06\",\n        \"codeSystem\": \"QD121-1979\"\n      },\n      \"nationality\": {\n        \"code\": \"VN\",\n        \"codeSystem\": \"ISO3166-1-alpha2\"\n      },\n      \"placeOfBirth\"",
-                "\"ethnicity\": {\"code\": \"\(ethnicity.code)\", \"codeSystem\": \"\(ethnicity.system)\"}, \"nationality\": {\"code\": \"VN\", \"codeSystem\": \"ISO3166-1-alpha2\"}, \"placeOfBirth\""
-            )])
+            replacing: [
+                (
+                    "\"ethnicity\": {\n        \"code\": \"06\",\n        \"codeSystem\": \"QD121-1979\"\n      },\n      \"nationality\": {\n        \"code\": \"VN\",\n        \"codeSystem\": \"ISO3166-1-alpha2\"\n      },\n      \"placeOfBirth\"",
+                    "\"ethnicity\": {\"code\": \"\(ethnicity.code)\", \"codeSystem\": \"\(ethnicity.system)\"}, \"nationality\": {\"code\": \"VN\", \"codeSystem\": \"ISO3166-1-alpha2\"}, \"placeOfBirth\""
+                )
+            ])
         #expect(record.subjects[0].ethnicity == CodedValue(code: ethnicity.code, codeSystem: ethnicity.system))
         let request = try Self.request(record)
         try Self.xsd().validate(request.body)
@@ -257,13 +273,19 @@ struct PopulationAdapterTests {
 
     // MARK: every message validates
 
-    @Test("every birth of the samples and of 1,000 generated records maps to a message the XSD accepts", .timeLimit(.minutes(3)))
+    @Test(
+        "every birth of the samples and of 1,000 generated records maps to a message the XSD accepts",
+        .timeLimit(.minutes(3)))
     func everyBirthValidates() throws {
         let intake = try TestIntake.make()
         let validator = try Self.xsd()
-        var inputs: [(String, Data)] = try TestPaths.jsonFiles(in: TestPaths.samples).map { ($0.lastPathComponent, try Data(contentsOf: $0)) }
+        var inputs: [(String, Data)] = try TestPaths.jsonFiles(in: TestPaths.samples).map {
+            ($0.lastPathComponent, try Data(contentsOf: $0))
+        }
         for seed in [1, 2] {
-            inputs += try RecordGenerator.lines(count: 500, seed: seed, mix: "all").enumerated().map { ("seed \(seed) line \($0.offset + 1)", $0.element) }
+            inputs += try RecordGenerator.lines(count: 500, seed: seed, mix: "all").enumerated().map {
+                ("seed \(seed) line \($0.offset + 1)", $0.element)
+            }
         }
         var births = 0
         var sent = 0
@@ -275,7 +297,9 @@ struct PopulationAdapterTests {
             let record = accepted.record
             guard record.event == .birth else { continue }
             births += 1
-            switch PopulationAdapter().prepare(Self.job(record, key: "cg1-\(record.source.recordId)-v\(record.source.version)")) {
+            switch PopulationAdapter().prepare(
+                Self.job(record, key: "cg1-\(record.source.recordId)-v\(record.source.version)"))
+            {
             case .send(let request):
                 sent += 1
                 if record.registration.kind == "historical" { historicalSent += 1 }
@@ -292,19 +316,27 @@ struct PopulationAdapterTests {
                     doc.text("\(Self.root)/dc:DangKyKhaiSinh/dc:CoQuanDangKy/dc:MaTinh", namespaces: Self.namespaces)
                         == Self.provinceOf["\(authority.codeSystem):\(authority.code)"], "\(label): MaTinh")
                 #expect(
-                    doc.text("\(Self.citizen)/dc:GioiTinh", namespaces: Self.namespaces) == (child.sex == .male ? "1" : "2"),
+                    doc.text("\(Self.citizen)/dc:GioiTinh", namespaces: Self.namespaces)
+                        == (child.sex == .male ? "1" : "2"),
                     "\(label): GioiTinh")
                 let full = doc.text("\(Self.citizen)/dc:HoVaTen/dc:DayDu", namespaces: Self.namespaces) ?? ""
-                #expect(Self.isNFC(full) && full.unicodeScalars.elementsEqual((child.name?.full ?? "").unicodeScalars), "\(label): DayDu")
+                #expect(
+                    Self.isNFC(full) && full.unicodeScalars.elementsEqual((child.name?.full ?? "").unicodeScalars),
+                    "\(label): DayDu")
                 if let ethnicity = child.ethnicity, ethnicity.codeSystem == "QD121-1979" {
                     let expected = Self.qd121ToQd1019[ethnicity.code]
                     #expect(
                         doc.text("\(Self.citizen)/dc:DanToc", namespaces: Self.namespaces) == expected ?? ethnicity.code
                             && doc.text("\(Self.citizen)/dc:DanToc/@HeThongMa", namespaces: Self.namespaces)
-                                == (expected == nil ? "QD121-1979" : "QD1019-2008"), "\(label): DanToc")
+                                == (expected == nil ? "QD121-1979" : "QD1019-2008"),
+                        "\(label): DanToc")
                 }
-                #expect(doc.text("\(Self.root)/dc:MaYeuCau", namespaces: Self.namespaces) == "cg1-\(record.source.recordId)-v1")
-                if !doc.texts("\(Self.citizen)/dc:Me/dc:NamSinh/dc:KhoangNam", namespaces: Self.namespaces).isEmpty { rangesSent += 1 }
+                #expect(
+                    doc.text("\(Self.root)/dc:MaYeuCau", namespaces: Self.namespaces)
+                        == "cg1-\(record.source.recordId)-v1")
+                if !doc.texts("\(Self.citizen)/dc:Me/dc:NamSinh/dc:KhoangNam", namespaces: Self.namespaces).isEmpty {
+                    rangesSent += 1
+                }
                 #expect(Self.emptyElements(request.body).isEmpty, "\(label): empty elements")
             case .needsData(let fields, _):
                 for field in fields { needsData[field, default: 0] += 1 }
@@ -329,7 +361,12 @@ struct PopulationAdapterTests {
     func unknownSexNeedsData() throws {
         let record = try Self.record(
             at: TestIntake.sample("KS-2026-000000003.json"),
-            replacing: [("\"sex\": \"female\",\n      \"birthDate\": {\n        \"value\": \"2026-09-24\"", "\"sex\": \"unknown\",\n      \"birthDate\": {\n        \"value\": \"2026-09-24\"")])
+            replacing: [
+                (
+                    "\"sex\": \"female\",\n      \"birthDate\": {\n        \"value\": \"2026-09-24\"",
+                    "\"sex\": \"unknown\",\n      \"birthDate\": {\n        \"value\": \"2026-09-24\""
+                )
+            ])
         #expect(record.subjects[0].sex == .unknown)
         guard case .needsData(let fields, let detail) = PopulationAdapter().prepare(Self.job(record)) else {
             Issue.record("a child of unknown sex was not needs_data")
@@ -342,9 +379,15 @@ struct PopulationAdapterTests {
     @Test(
         "a birth registered at a commune outside the adapter's table needs data at the authority code",
         arguments: [
-            ("\"code\": \"00008\",\n      \"codeSystem\": \"QD19-2025\"", "\"code\": \"99999\",\n      \"codeSystem\": \"QD19-2025\""),
+            (
+                "\"code\": \"00008\",\n      \"codeSystem\": \"QD19-2025\"",
+                "\"code\": \"99999\",\n      \"codeSystem\": \"QD19-2025\""
+            ),
             // The same code in the pre-2025 system is another commune, not in the table.
-            ("\"code\": \"00008\",\n      \"codeSystem\": \"QD19-2025\"", "\"code\": \"00008\",\n      \"codeSystem\": \"QD124-2004\""),
+            (
+                "\"code\": \"00008\",\n      \"codeSystem\": \"QD19-2025\"",
+                "\"code\": \"00008\",\n      \"codeSystem\": \"QD124-2004\""
+            ),
         ])
     func unknownCommuneNeedsData(from: String, to: String) throws {
         let record = try Self.record(at: TestIntake.sample("KS-2026-000000003.json"), replacing: [(from, to)])
@@ -364,7 +407,10 @@ struct PopulationAdapterTests {
         }
         #expect(code == "wrong-event")
         let birth = try Self.record(at: TestIntake.sample("KS-2026-000000003.json"))
-        guard case .unmappable(let unknown, _) = PopulationAdapter().prepare(Self.job(birth, operation: "no-such-operation")) else {
+        guard
+            case .unmappable(let unknown, _) = PopulationAdapter().prepare(
+                Self.job(birth, operation: "no-such-operation"))
+        else {
             Issue.record("an unknown operation was mapped")
             return
         }
@@ -401,7 +447,8 @@ struct PopulationAdapterTests {
         let other = try Self.request(record, key: "cg1-other-key-0002")
         #expect(other.body != request.body)
         #expect(
-            String(decoding: other.body, as: UTF8.self).replacingOccurrences(of: "cg1-other-key-0002", with: "cg1-3f9a0c-assign-pin")
+            String(decoding: other.body, as: UTF8.self).replacingOccurrences(
+                of: "cg1-other-key-0002", with: "cg1-3f9a0c-assign-pin")
                 == String(decoding: request.body, as: UTF8.self))
     }
 
@@ -431,7 +478,8 @@ struct PopulationAdapterTests {
 
     static func classify(_ status: Int, _ body: [UInt8], headers: [String: String] = [:]) throws -> DeliveryOutcome {
         let birth = try Self.record(at: TestIntake.sample("KS-2026-000000003.json"))
-        return PopulationAdapter().classify(DestinationReply(status: status, headers: headers, body: body), for: Self.job(birth))
+        return PopulationAdapter().classify(
+            DestinationReply(status: status, headers: headers, body: body), for: Self.job(birth))
     }
 
     @Test("the replies used below are themselves valid KetQua messages")
@@ -444,13 +492,19 @@ struct PopulationAdapterTests {
 
     @Test("DA_CAP and DA_TON_TAI with a PIN are success with that PIN")
     func successReplies() throws {
-        #expect(try Self.classify(200, Self.ketQua("DA_CAP", pin: "001226123456")) == .success(result: ["pin": "001226123456"]))
-        #expect(try Self.classify(200, Self.ketQua("DA_TON_TAI", pin: "001226654321")) == .success(result: ["pin": "001226654321"]))
+        #expect(
+            try Self.classify(200, Self.ketQua("DA_CAP", pin: "001226123456"))
+                == .success(result: ["pin": "001226123456"]))
+        #expect(
+            try Self.classify(200, Self.ketQua("DA_TON_TAI", pin: "001226654321"))
+                == .success(result: ["pin": "001226654321"]))
     }
 
     @Test("a success status without a valid PIN is retried as unreadable, never a success")
     func successWithoutPin() throws {
-        for body in [Self.ketQua("DA_CAP"), Self.ketQua("DA_CAP", pin: "12345"), Self.ketQua("DA_CAP", pin: "00122612345O")] {
+        for body in [
+            Self.ketQua("DA_CAP"), Self.ketQua("DA_CAP", pin: "12345"), Self.ketQua("DA_CAP", pin: "00122612345O"),
+        ] {
             guard case .retry(let code, _, _) = try Self.classify(200, body) else {
                 Issue.record("\(String(decoding: body, as: UTF8.self)) was not retried")
                 continue
@@ -461,7 +515,10 @@ struct PopulationAdapterTests {
 
     @Test("409 NGHI_TRUNG is a suspected duplicate for review")
     func duplicateReply() throws {
-        guard case .review(let code, let detail) = try Self.classify(409, Self.ketQua("NGHI_TRUNG", description: "nghi trùng")) else {
+        guard
+            case .review(let code, let detail) = try Self.classify(
+                409, Self.ketQua("NGHI_TRUNG", description: "nghi trùng"))
+        else {
             Issue.record("NGHI_TRUNG was not review")
             return
         }
@@ -477,7 +534,10 @@ struct PopulationAdapterTests {
 
     @Test("503 with Retry-After: 7 is retried after exactly 7 seconds; without it, no delay is imposed")
     func retryAfterSeconds() throws {
-        guard case .retry(let code, _, let after) = try Self.classify(503, Array("busy".utf8), headers: ["retry-after": "7"]) else {
+        guard
+            case .retry(let code, _, let after) = try Self.classify(
+                503, Array("busy".utf8), headers: ["retry-after": "7"])
+        else {
             Issue.record("503 was not retried")
             return
         }
@@ -506,7 +566,9 @@ struct PopulationAdapterTests {
         #expect(delay > .seconds(100) && delay <= .seconds(121))
     }
 
-    @Test("a 200 whose body is not a KetQua is retried as unreadable", arguments: ["<html>502 Bad Gateway</html>", "", "{\"ok\":true}", "<dc:KetQua"])
+    @Test(
+        "a 200 whose body is not a KetQua is retried as unreadable",
+        arguments: ["<html>502 Bad Gateway</html>", "", "{\"ok\":true}", "<dc:KetQua"])
     func garbageReply(body: String) throws {
         guard case .retry(let code, _, _) = try Self.classify(200, Array(body.utf8)) else {
             Issue.record("garbage was not retried")

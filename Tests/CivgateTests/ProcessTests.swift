@@ -8,7 +8,9 @@ struct ProcessTests {
     @Test("serve with the example config delivers a record, answers health checks and exits 0 on SIGTERM")
     func serveAndStop() async throws {
         let data = TestPaths.temporaryDirectory()
-        let server = try RunningProcess(["serve", "--config", "config/civgate.yaml", "--port", "0", "--data-dir", data.path])
+        let server = try RunningProcess([
+            "serve", "--config", "config/civgate.yaml", "--port", "0", "--data-dir", data.path,
+        ])
         let mockURL = try await server.listeningURL("mock population listening on")
         let url = try await server.listeningURL("civgate listening on")
         #expect(try await TestHTTP.get(url + "/healthz").status == 200)

@@ -126,7 +126,8 @@ struct RecordChecksTests {
     @Test("a PIN built from its parts reads back the same parts", arguments: pinParts)
     func pinRoundTrip(_ parts: PinParts) throws {
         let built = try #require(
-            PersonalIdentificationNumber(provinceCode: parts.province, sex: parts.sex, birthYear: parts.year, serial: parts.serial))
+            PersonalIdentificationNumber(
+                provinceCode: parts.province, sex: parts.sex, birthYear: parts.year, serial: parts.serial))
         #expect(built.digits == parts.digits)
         #expect(built.description == parts.digits)
         let parsed = try #require(PersonalIdentificationNumber(parts.digits))
@@ -139,7 +140,8 @@ struct RecordChecksTests {
     @Test("the century/sex digit is 0/1 in the 1900s and 2/3 in the 2000s")
     func centuryDigits() throws {
         func digit(_ sex: Sex, _ year: Int) throws -> Character {
-            let pin = try #require(PersonalIdentificationNumber(provinceCode: "001", sex: sex, birthYear: year, serial: 1))
+            let pin = try #require(
+                PersonalIdentificationNumber(provinceCode: "001", sex: sex, birthYear: year, serial: 1))
             return Array(pin.digits)[3]
         }
         #expect(try digit(.male, 1950) == "0")
@@ -164,7 +166,8 @@ struct RecordChecksTests {
         #expect(PersonalIdentificationNumber(provinceCode: "001", sex: .male, birthYear: 1899, serial: 1) == nil)
         #expect(PersonalIdentificationNumber(provinceCode: "001", sex: .male, birthYear: 2400, serial: 1) == nil)
         #expect(PersonalIdentificationNumber(provinceCode: "001", sex: .unknown, birthYear: 2000, serial: 1) == nil)
-        #expect(PersonalIdentificationNumber(provinceCode: "001", sex: .male, birthYear: 2000, serial: 1_000_000) == nil)
+        #expect(
+            PersonalIdentificationNumber(provinceCode: "001", sex: .male, birthYear: 2000, serial: 1_000_000) == nil)
         #expect(PersonalIdentificationNumber(provinceCode: "001", sex: .male, birthYear: 2000, serial: -1) == nil)
         #expect(PersonalIdentificationNumber(provinceCode: "01", sex: .male, birthYear: 2000, serial: 1) == nil)
         #expect(PersonalIdentificationNumber(provinceCode: "0001", sex: .male, birthYear: 2000, serial: 1) == nil)

@@ -71,10 +71,13 @@ struct RecordIntakeTests {
         }
         #expect(
             refused.isEmpty,
-            "\(refused.count) of 400 refused; first is line \(refused.first?.0 ?? 0): \(refused.first.map { TestIntake.describe($0.1) } ?? "")")
+            "\(refused.count) of 400 refused; first is line \(refused.first?.0 ?? 0): \(refused.first.map { TestIntake.describe($0.1) } ?? "")"
+        )
     }
 
-    @Test("every valid fixture is accepted", arguments: TestPaths.jsonFiles(in: TestPaths.fixtures.appendingPathComponent("valid")).map(\.lastPathComponent))
+    @Test(
+        "every valid fixture is accepted",
+        arguments: TestPaths.jsonFiles(in: TestPaths.fixtures.appendingPathComponent("valid")).map(\.lastPathComponent))
     func acceptsValidFixture(name: String) throws {
         let intake = try TestIntake.make()
         let accepted = try TestIntake.accept(fileAt: TestIntake.fixture("valid", name), with: intake)
@@ -85,9 +88,13 @@ struct RecordIntakeTests {
     @Test("there are valid fixtures and every invalid fixture has an expectation")
     func fixtureTablesAreComplete() {
         #expect(TestPaths.jsonFiles(in: TestPaths.fixtures.appendingPathComponent("valid")).count >= 8)
-        let present = Set(TestPaths.jsonFiles(in: TestPaths.fixtures.appendingPathComponent("invalid")).map(\.lastPathComponent))
+        let present = Set(
+            TestPaths.jsonFiles(in: TestPaths.fixtures.appendingPathComponent("invalid")).map(\.lastPathComponent))
         let known = Set(Self.invalidCases.map(\.file) + Self.trimmedThenAccepted + ["unknown-event.json"])
-        #expect(present == known, "fixtures without an expectation: \(present.subtracting(known).sorted()); expectations without a fixture: \(known.subtracting(present).sorted())")
+        #expect(
+            present == known,
+            "fixtures without an expectation: \(present.subtracting(known).sorted()); expectations without a fixture: \(known.subtracting(present).sorted())"
+        )
     }
 
     @Test("each invalid fixture is rejected at the expected path with the expected rule", arguments: invalidCases)
@@ -102,7 +109,8 @@ struct RecordIntakeTests {
             violations.contains { $0.path == expected.path && $0.code == expected.code },
             "no \(expected.code) at \(expected.path); got \(TestIntake.describe(.invalid(violations)))")
         // Each fixture breaks one rule: nothing outside the broken member is reported.
-        #expect(violations.allSatisfy { $0.path.hasPrefix(expected.path) }, "\(TestIntake.describe(.invalid(violations)))")
+        #expect(
+            violations.allSatisfy { $0.path.hasPrefix(expected.path) }, "\(TestIntake.describe(.invalid(violations)))")
     }
 
     @Test("an event type outside the eleven is reported as unknownEventType at $.event")
@@ -123,7 +131,8 @@ struct RecordIntakeTests {
     @Test("a PIN with a trailing newline is accepted and stored trimmed (deliberate: normalise before validating)")
     func trimsPinBeforeValidating() throws {
         let intake = try TestIntake.make()
-        let accepted = try TestIntake.accept(fileAt: TestIntake.fixture("invalid", "pin-trailing-newline.json"), with: intake)
+        let accepted = try TestIntake.accept(
+            fileAt: TestIntake.fixture("invalid", "pin-trailing-newline.json"), with: intake)
         let pin = try #require(accepted.record.subjects[1].pin)
         #expect(pin == "001197652370")
         #expect(!pin.utf8.contains(UInt8(ascii: "\n")))
@@ -163,7 +172,9 @@ struct RecordIntakeTests {
 
     // Regression: Foundation's JSON parser accepts trailing commas (`[1,]`, `{"a": 1,}`), which RFC 8259
     // forbids and the contract's own checker (Python's json) refuses as "not JSON".
-    @Test("a trailing comma is malformed JSON", arguments: ["{\"event\": \"birth\",}", "{\"subjects\": [{\"role\": \"child\"},]}"])
+    @Test(
+        "a trailing comma is malformed JSON",
+        arguments: ["{\"event\": \"birth\",}", "{\"subjects\": [{\"role\": \"child\"},]}"])
     func trailingCommaIsMalformed(text: String) throws {
         let intake = try TestIntake.make()
         let result = intake.accept(Data(text.utf8))
@@ -207,7 +218,9 @@ struct RecordIntakeTests {
     @Test("a record with every non-ASCII letter written as a \\u escape is stored exactly like the raw UTF-8")
     func unicodeEscapesDecode() throws {
         let intake = try TestIntake.make()
-        for url in [TestIntake.sample("KS-2026-000000003.json"), TestIntake.fixture("valid", "ede-name-combining-breve.json")] {
+        for url in [
+            TestIntake.sample("KS-2026-000000003.json"), TestIntake.fixture("valid", "ede-name-combining-breve.json"),
+        ] {
             let raw = try TestIntake.text(of: url)
             var escaped = ""
             for scalar in raw.unicodeScalars {
@@ -225,7 +238,13 @@ struct RecordIntakeTests {
         }
         // A character outside the BMP arrives as a surrogate pair.
         let text = try TestIntake.text(
-            of: TestIntake.sample("KS-2026-000000003.json"), replacing: [("\"hometown\": {\n        \"text\": \"Hà Nội\"", "\"hometown\": {\n        \"text\": \"Hà Nội \\ud840\\udc0b\"")])
+            of: TestIntake.sample("KS-2026-000000003.json"),
+            replacing: [
+                (
+                    "\"hometown\": {\n        \"text\": \"Hà Nội\"",
+                    "\"hometown\": {\n        \"text\": \"Hà Nội \\ud840\\udc0b\""
+                )
+            ])
         let accepted = try TestIntake.accept(Data(text.utf8), with: intake)
         #expect(accepted.record.subjects[0].hometown?.text?.unicodeScalars.last == "\u{2000B}")
     }
@@ -284,7 +303,8 @@ struct RecordIntakeTests {
     func detailsCarryNoValues(_ personal: PersonalValue) throws {
         let intake = try TestIntake.make()
         let url = TestIntake.fixture("invalid", personal.file)
-        #expect(try TestIntake.text(of: url).contains(personal.value), "the fixture no longer holds the value under test")
+        #expect(
+            try TestIntake.text(of: url).contains(personal.value), "the fixture no longer holds the value under test")
         guard case .failure(.invalid(let violations)) = intake.accept(try Data(contentsOf: url)) else {
             Issue.record("\(personal.file) was not rejected")
             return
@@ -310,12 +330,15 @@ struct RecordIntakeTests {
     @Test(
         "a calendar-impossible date is rejected at ingest",
         arguments: [
-            ImpossibleDate(from: "\"date\": \"2026-09-25\"", to: "\"date\": \"2026-02-30\"", path: "$.registration.date"),
-            ImpossibleDate(from: "\"value\": \"2026-09-24\"", to: "\"value\": \"2026-02-30\"", path: "$.subjects[0].birthDate"),
+            ImpossibleDate(
+                from: "\"date\": \"2026-09-25\"", to: "\"date\": \"2026-02-30\"", path: "$.registration.date"),
+            ImpossibleDate(
+                from: "\"value\": \"2026-09-24\"", to: "\"value\": \"2026-02-30\"", path: "$.subjects[0].birthDate"),
         ])
     func impossibleDateRejected(_ edit: ImpossibleDate) throws {
         let intake = try TestIntake.make()
-        let text = try TestIntake.text(of: TestIntake.sample("KS-2026-000000003.json"), replacing: [(edit.from, edit.to)])
+        let text = try TestIntake.text(
+            of: TestIntake.sample("KS-2026-000000003.json"), replacing: [(edit.from, edit.to)])
         let result = intake.accept(Data(text.utf8))
         guard case .failure(.invalid(let violations)) = result else {
             Issue.record("2026-02-30 at \(edit.path) was accepted")

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 
 /// The store under pressure: when SQLite cannot write, ingest says so (503 + Retry-After) and stores

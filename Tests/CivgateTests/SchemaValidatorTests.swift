@@ -132,7 +132,8 @@ struct SchemaValidatorTests {
 
     @Test("anyOf passes when one option passes, and fails as one violation otherwise")
     func anyOf() throws {
-        let schema = #"{"type": "object", "anyOf": [{"required": ["facility"]}, {"required": ["unit"]}, {"required": ["text"]}]}"#
+        let schema =
+            #"{"type": "object", "anyOf": [{"required": ["facility"]}, {"required": ["unit"]}, {"required": ["text"]}]}"#
         #expect(try Self.found(schema, #"{"text": "tại nhà"}"#).isEmpty)
         #expect(try Self.found(schema, #"{"other": 1}"#) == ["$ any-of"])
     }
@@ -186,7 +187,9 @@ struct SchemaValidatorTests {
             "properties": .object(["p": .object(["$ref": .string(reference)])]),
         ])
         let validator = try? SchemaValidator(schema: parsed)
-        #expect(validator == nil, "loaded; {\"p\": 42} then gives \(validator?.validate(.object(["p": .integer(42)])) ?? [])")
+        #expect(
+            validator == nil,
+            "loaded; {\"p\": 42} then gives \(validator?.validate(.object(["p": .integer(42)])) ?? [])")
     }
 
     // MARK: patterns

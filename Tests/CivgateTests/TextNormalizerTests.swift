@@ -20,9 +20,11 @@ struct TextNormalizerTests {
     @Test("NFD becomes NFC and the original NFD is kept with its path")
     func composesAndKeepsOriginal() {
         #expect(Self.scalars(Self.nameNFC) != Self.scalars(Self.nameNFD))
-        let input = JSONValue.object(["subjects": .array([.object(["name": .object(["full": .string(Self.nameNFD)])])])])
+        let input = JSONValue.object(["subjects": .array([.object(["name": .object(["full": .string(Self.nameNFD)])])])]
+        )
         let (output, changes) = TextNormalizer().normalize(input)
-        guard case .array(let subjects)? = output["subjects"], let full = subjects[0]["name"]?["full"]?.stringValue else {
+        guard case .array(let subjects)? = output["subjects"], let full = subjects[0]["name"]?["full"]?.stringValue
+        else {
             Issue.record("the tree lost its shape: \(output)")
             return
         }
@@ -53,7 +55,9 @@ struct TextNormalizerTests {
     struct BreveLetter: Sendable, CustomTestStringConvertible {
         var nfc: String
         var nfd: String
-        var testDescription: String { nfc.unicodeScalars.map { String($0.value, radix: 16, uppercase: true) }.joined(separator: " ") }
+        var testDescription: String {
+            nfc.unicodeScalars.map { String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")
+        }
     }
 
     static let breveLetters: [BreveLetter] = [
@@ -72,7 +76,9 @@ struct TextNormalizerTests {
         #expect(Self.scalars(TextNormalizer.normalizeText("H'\(letter.nfd)K")) == Self.scalars(word))
     }
 
-    @Test("apostrophes in ethnic-minority names survive", arguments: ["H'HEN ÊBAN", "H'ĔN Ê\u{0306}BAN", "Y NGÔNG NIÊ", "H'LŎK KDĂM"])
+    @Test(
+        "apostrophes in ethnic-minority names survive",
+        arguments: ["H'HEN ÊBAN", "H'ĔN Ê\u{0306}BAN", "Y NGÔNG NIÊ", "H'LŎK KDĂM"])
     func keepsApostrophes(name: String) {
         #expect(Self.scalars(TextNormalizer.normalizeText(name)) == Self.scalars(name))
         #expect(TextNormalizer().normalize(.object(["full": .string(name)])).changes.isEmpty)
@@ -110,7 +116,9 @@ struct TextNormalizerTests {
         #expect(Self.scalars(child.original) == Self.scalars(Self.nameNFD))
         #expect(fromNFD.normalizations.count >= 15)
         for change in fromNFD.normalizations {
-            #expect(change.original.decomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual(change.original.unicodeScalars))
+            #expect(
+                change.original.decomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual(
+                    change.original.unicodeScalars))
         }
         #expect(fromNFD.warnings.contains { $0.code == "text-normalized" })
     }
@@ -118,12 +126,20 @@ struct TextNormalizerTests {
     @Test("fixture ede-name-combining-breve.json keeps Ê̆ Ơ̆ Ô̆ Ư̆ and the apostrophes exactly")
     func edeFixtureKeepsScalars() throws {
         let intake = try TestIntake.make()
-        let accepted = try TestIntake.accept(fileAt: TestIntake.fixture("valid", "ede-name-combining-breve.json"), with: intake)
+        let accepted = try TestIntake.accept(
+            fileAt: TestIntake.fixture("valid", "ede-name-combining-breve.json"), with: intake)
         #expect(accepted.normalizations.isEmpty)
         let subjects = accepted.record.subjects
-        #expect(Self.scalars(subjects[0].name?.full ?? "") == [0x48, 0x27, 0x114, 0x4E, 0x20, 0xCA, 0x306, 0x42, 0x41, 0x4E])
-        #expect(Self.scalars(subjects[1].name?.full ?? "") == [0x48, 0x27, 0x1A0, 0x306, 0x54, 0x20, 0xCA, 0x306, 0x42, 0x41, 0x4E])
-        #expect(Self.scalars(subjects[2].name?.full ?? "") == [0x59, 0x20, 0xD4, 0x306, 0x4E, 0x47, 0x20, 0x4E, 0x49, 0xCA])
+        #expect(
+            Self.scalars(subjects[0].name?.full ?? "") == [
+                0x48, 0x27, 0x114, 0x4E, 0x20, 0xCA, 0x306, 0x42, 0x41, 0x4E,
+            ])
+        #expect(
+            Self.scalars(subjects[1].name?.full ?? "") == [
+                0x48, 0x27, 0x1A0, 0x306, 0x54, 0x20, 0xCA, 0x306, 0x42, 0x41, 0x4E,
+            ])
+        #expect(
+            Self.scalars(subjects[2].name?.full ?? "") == [0x59, 0x20, 0xD4, 0x306, 0x4E, 0x47, 0x20, 0x4E, 0x49, 0xCA])
         let residence = subjects[1].residence?.text ?? ""
         #expect(Array(residence.unicodeScalars.prefix(7)) == Array("Buôn \u{01AF}\u{0306}".unicodeScalars))
     }

@@ -7,9 +7,12 @@ import Testing
 /// under the same outbound key; the second child then gets its own PIN and its own card.
 @Suite("Twins end to end")
 struct TwinsEndToEndTests {
-    static func resolve(_ gateway: TwoDestinationGateway, _ id: String, _ body: [String: String]) async throws -> TestHTTP.Reply {
+    static func resolve(_ gateway: TwoDestinationGateway, _ id: String, _ body: [String: String]) async throws
+        -> TestHTTP.Reply
+    {
         try await TestHTTP.request(
-            .POST, gateway.baseURL + "/v1/deliveries/\(id)/resolve", body: try JSONSerialization.data(withJSONObject: body),
+            .POST, gateway.baseURL + "/v1/deliveries/\(id)/resolve",
+            body: try JSONSerialization.data(withJSONObject: body),
             headers: ["Content-Type": "application/json"])
     }
 
@@ -27,7 +30,9 @@ struct TwinsEndToEndTests {
             let aID = try #require(a["id"] as? String)
             try await waitUntil("twin A delivered") { try await gateway.record(aID)["state"] as? String == "succeeded" }
             let aView = try await gateway.record(aID)
-            let aPin = try #require((aView["deliveries"] as? [[String: Any]])?.first { $0["operation"] as? String == "assign-pin" }?["result"] as? [String: String])["pin"]
+            let aPin = try #require(
+                (aView["deliveries"] as? [[String: Any]])?.first { $0["operation"] as? String == "assign-pin" }?[
+                    "result"] as? [String: String])["pin"]
 
             let b = try await gateway.post(twinB, key: "twin-b")
             let bID = try #require(b["id"] as? String)
@@ -41,12 +46,14 @@ struct TwinsEndToEndTests {
             #expect(try await gateway.delivery(cardStep)["state"] as? String == "waiting")
 
             // A resolution needs a reason.
-            let noReason = try await Self.resolve(gateway, pinStep, ["action": "confirm-multiple-birth", "actor": "test"])
+            let noReason = try await Self.resolve(
+                gateway, pinStep, ["action": "confirm-multiple-birth", "actor": "test"])
             #expect(noReason.status == 422)
             #expect(try await gateway.delivery(pinStep)["state"] as? String == "review")
 
             let resolved = try await Self.resolve(
-                gateway, pinStep, ["action": "confirm-multiple-birth", "reason": "twins confirmed by the commune", "actor": "test"])
+                gateway, pinStep,
+                ["action": "confirm-multiple-birth", "reason": "twins confirmed by the commune", "actor": "test"])
             #expect(resolved.status == 200)
             try await waitUntil("twin B delivered") { try await gateway.record(bID)["state"] as? String == "succeeded" }
 
@@ -55,14 +62,17 @@ struct TwinsEndToEndTests {
             #expect(PersonalIdentificationNumber(bPin) != nil)
             #expect(bPin != aPin)
             let causes = (bView["transitions"] as? [[String: Any]] ?? []).compactMap { $0["cause"] as? String }
-            #expect(causes.contains { $0.contains("resolved by test") && $0.contains("twins confirmed by the commune") })
+            #expect(
+                causes.contains { $0.contains("resolved by test") && $0.contains("twins confirmed by the commune") })
             let card = try await gateway.delivery(cardStep)
             #expect(card["state"] as? String == "succeeded")
             #expect((card["result"] as? [String: String])?["insuranceCode"] == bPin)
 
             // The mock saw the duplicate without confirmation, then the confirmed resend under the same key.
             let key = try #require(bView["outboundKey"] as? String)
-            let sent = try await TwoDestinationGateway.received(gateway.populationURL).filter { $0["key"] as? String == key }
+            let sent = try await TwoDestinationGateway.received(gateway.populationURL).filter {
+                $0["key"] as? String == key
+            }
             #expect(sent.map { $0["outcome"] as? String ?? "" } == ["NGHI_TRUNG", "DA_CAP"])
             #expect(sent.allSatisfy { $0["valid"] as? Bool == true })
             let bodies = sent.map { $0["body"] as? String ?? "" }
@@ -70,13 +80,21 @@ struct TwinsEndToEndTests {
             #expect(bodies.last?.contains("<dc:XacNhanSinhDoi>true</dc:XacNhanSinhDoi>") == true)
             #expect(sent.last?["pin"] as? String == bPin)
             // One card per twin, each on its own PIN.
-            let cards = try await TwoDestinationGateway.received(gateway.insuranceURL).filter { $0["operation"] as? String == "issue-child-card" }
+            let cards = try await TwoDestinationGateway.received(gateway.insuranceURL).filter {
+                $0["operation"] as? String == "issue-child-card"
+            }
             #expect(cards.count == 2)
-            #expect(Set(cards.compactMap { ($0["body"] as? String).flatMap { $0.firstMatch(of: /"maSoBHXH":"([0-9]{12})"/)?.1 }.map(String.init) }) == [aPin ?? "", bPin])
+            #expect(
+                Set(
+                    cards.compactMap {
+                        ($0["body"] as? String).flatMap { $0.firstMatch(of: /"maSoBHXH":"([0-9]{12})"/)?.1 }.map(
+                            String.init)
+                    }) == [aPin ?? "", bPin])
 
             // A succeeded delivery is not resolvable.
             let again = try await Self.resolve(
-                gateway, pinStep, ["action": "confirm-multiple-birth", "reason": "twins confirmed by the commune", "actor": "test"])
+                gateway, pinStep,
+                ["action": "confirm-multiple-birth", "reason": "twins confirmed by the commune", "actor": "test"])
             #expect(again.status == 409)
         }
     }

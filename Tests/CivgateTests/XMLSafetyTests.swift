@@ -57,8 +57,11 @@ struct XMLSafetyTests {
 
     @Test("a reply carrying an external entity is never a success and never shows the file")
     func adapterIgnoresXXEReply() throws {
-        let record = try TestIntake.accept(fileAt: TestIntake.sample("KS-2026-000000003.json"), with: TestIntake.make()).record
-        let job = DeliveryJob(deliveryID: "dlv_test", record: record, operation: "assign-pin", outboundKey: "cg1-xxe-key-0001", attempt: 1)
+        let record = try TestIntake.accept(fileAt: TestIntake.sample("KS-2026-000000003.json"), with: TestIntake.make())
+            .record
+        let job = DeliveryJob(
+            deliveryID: "dlv_test", record: record, operation: "assign-pin", outboundKey: "cg1-xxe-key-0001", attempt: 1
+        )
         for status in [200, 400, 409] {
             let outcome = PopulationAdapter().classify(
                 DestinationReply(status: status, headers: [:], body: Array(Self.hostileDocuments[1].utf8)), for: job)
@@ -70,11 +73,15 @@ struct XMLSafetyTests {
     @Test("ordinary documents parse, and malformed ones throw ParseError")
     func parsesOrdinaryDocuments() throws {
         let document = try SafeXMLDocument(
-            bytes: Array(#"<?xml version="1.0" encoding="UTF-8"?><dc:KetQua xmlns:dc="http://www.mic.gov.vn/dancu/1.0"><dc:MoTa>H'ĔN &amp; Ê&#x306;</dc:MoTa></dc:KetQua>"#.utf8))
+            bytes: Array(
+                #"<?xml version="1.0" encoding="UTF-8"?><dc:KetQua xmlns:dc="http://www.mic.gov.vn/dancu/1.0"><dc:MoTa>H'ĔN &amp; Ê&#x306;</dc:MoTa></dc:KetQua>"#
+                    .utf8))
         let text = try #require(document.text("/dc:KetQua/dc:MoTa", namespaces: Self.namespaces))
         #expect(text.unicodeScalars.map(\.value) == [0x48, 0x27, 0x114, 0x4E, 0x20, 0x26, 0x20, 0xCA, 0x306])
         for broken in ["", "<a>", "<a></b>", "plain text", "<a>\u{0}</a>"] {
-            #expect(throws: SafeXMLDocument.ParseError.self, "\(broken.debugDescription)") { try SafeXMLDocument(bytes: Array(broken.utf8)) }
+            #expect(throws: SafeXMLDocument.ParseError.self, "\(broken.debugDescription)") {
+                try SafeXMLDocument(bytes: Array(broken.utf8))
+            }
         }
     }
 
@@ -82,8 +89,12 @@ struct XMLSafetyTests {
 
     /// The assign-pin message for fixture child-with-pin (every optional element present), as text.
     static func baseMessage() throws -> String {
-        let record = try TestIntake.accept(fileAt: TestIntake.fixture("valid", "child-with-pin.json"), with: TestIntake.make()).record
-        let job = DeliveryJob(deliveryID: "dlv_test", record: record, operation: "assign-pin", outboundKey: "cg1-leak-key-0001", attempt: 1)
+        let record = try TestIntake.accept(
+            fileAt: TestIntake.fixture("valid", "child-with-pin.json"), with: TestIntake.make()
+        ).record
+        let job = DeliveryJob(
+            deliveryID: "dlv_test", record: record, operation: "assign-pin", outboundKey: "cg1-leak-key-0001",
+            attempt: 1)
         guard case .send(let request) = PopulationAdapter().prepare(job) else { throw NotSent(detail: "not sent") }
         return String(decoding: request.body, as: UTF8.self)
     }
@@ -141,7 +152,8 @@ struct XMLSafetyTests {
     // mock echoes the message in MoTa and the adapter stores it as the dead letter's reason.
     @Test("a value containing an apostrophe is redacted too")
     func apostropheValueRedacted() throws {
-        let messages = try Self.validationMessages(Self.message(childPin: "H'HEN-ÊBAN-0123", childName: "DƯƠNG GIA LONG"))
+        let messages = try Self.validationMessages(
+            Self.message(childPin: "H'HEN-ÊBAN-0123", childName: "DƯƠNG GIA LONG"))
         #expect(messages.contains { $0.contains("SoDinhDanh") }, "\(messages)")
         for message in messages {
             for value in ["HEN", "ÊBAN", "0123"] {
@@ -164,16 +176,36 @@ struct XMLSafetyTests {
     }
 
     static let mutations: [Mutation] = [
-        .init(rule: "pattern", from: "<dc:SoDinhDanh>001226123456</dc:SoDinhDanh>", to: "<dc:SoDinhDanh>\(marker)</dc:SoDinhDanh>", element: "SoDinhDanh"),
-        .init(rule: "pattern of the outbound key", from: "<dc:MaYeuCau>cg1-leak-key-0001</dc:MaYeuCau>", to: "<dc:MaYeuCau>\(marker)</dc:MaYeuCau>", element: "MaYeuCau"),
-        .init(rule: "xs:date", from: "<dc:NgayDangKy>2026-10-12</dc:NgayDangKy>", to: "<dc:NgayDangKy>\(marker)</dc:NgayDangKy>", element: "NgayDangKy"),
-        .init(rule: "enumeration", from: "<dc:GioiTinh>1</dc:GioiTinh>", to: "<dc:GioiTinh>\(marker)</dc:GioiTinh>", element: "GioiTinh"),
-        .init(rule: "attribute enumeration", from: "HeThongMa=\"QD19-2025\">00008", to: "HeThongMa=\"\(marker)\">00008", element: "MaDonViHanhChinh"),
-        .init(rule: "xs:boolean", from: "</dc:MaYeuCau>", to: "</dc:MaYeuCau><dc:XacNhanSinhDoi>\(marker)</dc:XacNhanSinhDoi>", element: "XacNhanSinhDoi"),
-        .init(rule: "fixed attribute", from: "PhienBan=\"1.0\"", to: "PhienBan=\"\(marker)\"", element: "YeuCauCapSoDinhDanh"),
-        .init(rule: "xs:positiveInteger attribute", from: "PhienBan=\"1\">KS-", to: "PhienBan=\"\(marker)\">KS-", element: "MaHoSoNguon"),
-        .init(rule: "pattern of a simple-content extension", from: "HeThongMa=\"QD1019-2008\">01</dc:DanToc>", to: "HeThongMa=\"QD1019-2008\">\(marker)</dc:DanToc>", element: "DanToc"),
-        .init(rule: "pattern of a parent's year", from: "<dc:Nam>1996</dc:Nam>", to: "<dc:Nam>\(marker)</dc:Nam>", element: "Nam"),
+        .init(
+            rule: "pattern", from: "<dc:SoDinhDanh>001226123456</dc:SoDinhDanh>",
+            to: "<dc:SoDinhDanh>\(marker)</dc:SoDinhDanh>", element: "SoDinhDanh"),
+        .init(
+            rule: "pattern of the outbound key", from: "<dc:MaYeuCau>cg1-leak-key-0001</dc:MaYeuCau>",
+            to: "<dc:MaYeuCau>\(marker)</dc:MaYeuCau>", element: "MaYeuCau"),
+        .init(
+            rule: "xs:date", from: "<dc:NgayDangKy>2026-10-12</dc:NgayDangKy>",
+            to: "<dc:NgayDangKy>\(marker)</dc:NgayDangKy>", element: "NgayDangKy"),
+        .init(
+            rule: "enumeration", from: "<dc:GioiTinh>1</dc:GioiTinh>", to: "<dc:GioiTinh>\(marker)</dc:GioiTinh>",
+            element: "GioiTinh"),
+        .init(
+            rule: "attribute enumeration", from: "HeThongMa=\"QD19-2025\">00008", to: "HeThongMa=\"\(marker)\">00008",
+            element: "MaDonViHanhChinh"),
+        .init(
+            rule: "xs:boolean", from: "</dc:MaYeuCau>",
+            to: "</dc:MaYeuCau><dc:XacNhanSinhDoi>\(marker)</dc:XacNhanSinhDoi>", element: "XacNhanSinhDoi"),
+        .init(
+            rule: "fixed attribute", from: "PhienBan=\"1.0\"", to: "PhienBan=\"\(marker)\"",
+            element: "YeuCauCapSoDinhDanh"),
+        .init(
+            rule: "xs:positiveInteger attribute", from: "PhienBan=\"1\">KS-", to: "PhienBan=\"\(marker)\">KS-",
+            element: "MaHoSoNguon"),
+        .init(
+            rule: "pattern of a simple-content extension", from: "HeThongMa=\"QD1019-2008\">01</dc:DanToc>",
+            to: "HeThongMa=\"QD1019-2008\">\(marker)</dc:DanToc>", element: "DanToc"),
+        .init(
+            rule: "pattern of a parent's year", from: "<dc:Nam>1996</dc:Nam>", to: "<dc:Nam>\(marker)</dc:Nam>",
+            element: "Nam"),
     ]
 
     @Test("whatever rule a value breaks, the message names the element and never the value", arguments: mutations)

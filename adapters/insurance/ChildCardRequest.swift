@@ -69,7 +69,8 @@ struct ChildCardRequest {
             let facility, let birthDate = child.birthDate.flatMap(MessageParts.BirthDate.init)
         else {
             let because = reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")
-            return .needsData(fields: missing, detail: "a child card needs a named child with a PIN, sex and birth date" + because)
+            return .needsData(
+                fields: missing, detail: "a child card needs a named child with a PIN, sex and birth date" + because)
         }
         let effective = record.registration.date.flatMap { CalendarDay(iso: $0) } ?? birth
         let body = Body(

@@ -23,7 +23,8 @@ struct DeathReportRequest {
         if date == nil { missing.append("\(path).death.at") }
         guard missing.isEmpty, let pin, let name = deceased.name, let date else {
             return .needsData(
-                fields: missing, detail: "a death report needs the deceased's PIN (the insurance code), name and date of death")
+                fields: missing,
+                detail: "a death report needs the deceased's PIN (the insurance code), name and date of death")
         }
         let body = Body(
             maYeuCau: job.outboundKey, maSoBHXH: pin.digits, hoTen: name.full, ngayMat: date.iso,

@@ -12,7 +12,8 @@ struct FacilityDefaults: Sendable {
     /// ``InsuranceAdapter/settingProblems(_:)``.
     init(settings: [String: String]) {
         var byProvince: [String: String] = [:]
-        for (key, value) in settings where Self.problem(key: key, value: value) == nil && key.hasPrefix(Self.keyPrefix) {
+        for (key, value) in settings where Self.problem(key: key, value: value) == nil && key.hasPrefix(Self.keyPrefix)
+        {
             byProvince[String(key.dropFirst(Self.keyPrefix.count))] = value
         }
         self.byProvince = byProvince

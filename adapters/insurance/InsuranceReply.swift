@@ -37,7 +37,9 @@ struct InsuranceReply {
             return .success(result: [:])
         case (200..<300, _, _):
             // The effect may have happened: a retry with the same key returns the stored result.
-            return .retry(code: "reply-unreadable", detail: "a success reply without the status this operation expects", after: nil)
+            return .retry(
+                code: "reply-unreadable", detail: "a success reply without the status this operation expects",
+                after: nil)
         case (404, "KHONG_TIM_THAY", _):
             return .review(code: "participant-not-found", detail: "BHXH has no participant with this insurance code")
         case (400, _, _), (422, _, _):
@@ -60,7 +62,8 @@ struct InsuranceReply {
             return .retry(code: "reply-unreadable", detail: "a card reply without a readable card", after: nil)
         }
         if let sentPIN, sentPIN != insuranceCode {
-            return .review(code: "card-mismatch", detail: "BHXH returned a card for another insurance code than the one sent")
+            return .review(
+                code: "card-mismatch", detail: "BHXH returned a card for another insurance code than the one sent")
         }
         return .success(result: ["cardCode": code, "validTo": validTo, "insuranceCode": insuranceCode])
     }

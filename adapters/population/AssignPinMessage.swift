@@ -28,7 +28,9 @@ struct AssignPinMessage {
         else {
             return .needsData(
                 fields: missing,
-                detail: "the Population Database needs a named child of determined sex with a birth date, registered at a commune in its code table")
+                detail:
+                    "the Population Database needs a named child of determined sex with a birth date, registered at a commune in its code table"
+            )
         }
 
         var xml = XMLWriter(prefix: "dc")

@@ -38,7 +38,8 @@ public struct PopulationAdapter: DestinationAdapter {
             return recordDeath.build(job)
         case "update-citizen":
             guard ![.death, .maritalStatusConfirmation].contains(job.record.event) else {
-                return .unmappable(code: "wrong-event", detail: "update-citizen does not apply to \(job.record.event.rawValue)")
+                return .unmappable(
+                    code: "wrong-event", detail: "update-citizen does not apply to \(job.record.event.rawValue)")
             }
             return updateCitizen.build(job)
         default:

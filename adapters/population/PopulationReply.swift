@@ -23,20 +23,30 @@ struct PopulationReply {
             case "DA_GHI_NHAN", "DA_CAP_NHAT":
                 return .success(result: ["status": status ?? ""])
             case "NGHI_TRUNG":
-                return .review(code: "suspected-duplicate", detail: Self.orDefault(description, "the Population Database suspects a duplicate of an already numbered citizen"))
+                return .review(
+                    code: "suspected-duplicate",
+                    detail: Self.orDefault(
+                        description, "the Population Database suspects a duplicate of an already numbered citizen"))
             default:
                 return .retry(code: "reply-unreadable", detail: "success status without a readable result", after: nil)
             }
         case 409 where status == "NGHI_TRUNG":
-            return .review(code: "suspected-duplicate", detail: Self.orDefault(description, "the Population Database suspects a duplicate of an already numbered citizen"))
+            return .review(
+                code: "suspected-duplicate",
+                detail: Self.orDefault(
+                    description, "the Population Database suspects a duplicate of an already numbered citizen"))
         case 429, 500..<600:
             return .retry(
                 code: "http-\(reply.status)", detail: "the Population Database answered \(reply.status)",
                 after: RetryAfter.delay(reply.headers["retry-after"]))
         case 400, 422:
-            return .permanent(code: "contract-violation", detail: Self.orDefault(description, "the Population Database refused the message (\(reply.status))"))
+            return .permanent(
+                code: "contract-violation",
+                detail: Self.orDefault(description, "the Population Database refused the message (\(reply.status))"))
         default:
-            return .permanent(code: "http-\(reply.status)", detail: Self.orDefault(description, "the Population Database answered \(reply.status)"))
+            return .permanent(
+                code: "http-\(reply.status)",
+                detail: Self.orDefault(description, "the Population Database answered \(reply.status)"))
         }
     }
 

@@ -25,8 +25,10 @@ struct RecordDeathMessage {
         guard missing.isEmpty, let pin = deceased.pin, let name = deceased.name, let at = deceased.death?.at,
             let commune
         else {
-            let detail = "the Population Database closes a citizen's record by PIN and needs the time of death and a known commune"
-            return .needsData(fields: missing, detail: PopulationXML.needsDataDetail(detail, missing: missing, split: split))
+            let detail =
+                "the Population Database closes a citizen's record by PIN and needs the time of death and a known commune"
+            return .needsData(
+                fields: missing, detail: PopulationXML.needsDataDetail(detail, missing: missing, split: split))
         }
         var xml = XMLWriter(prefix: "dc")
         xml.root("YeuCauGhiNhanKhaiTu", namespace: AssignPinMessage.namespace, [("PhienBan", "1.0")])

@@ -8,7 +8,9 @@ struct UpdateCitizenMessage {
     let communes: CommuneTable
 
     /// Roles the update is about; they must carry a PIN. Others are sent as related people.
-    static let principalRoles: Set<String> = ["child", "person", "husband", "wife", "adoptee", "ward", "registrant", "subject"]
+    static let principalRoles: Set<String> = [
+        "child", "person", "husband", "wife", "adoptee", "ward", "registrant", "subject",
+    ]
 
     func build(_ job: DeliveryJob) -> PreparedRequest {
         let record = job.record
@@ -26,14 +28,17 @@ struct UpdateCitizenMessage {
         let split = if case .split? = current { true } else { false }
         if commune == nil || split { missing.append("registration.authority.code") }
         guard missing.isEmpty, let commune else {
-            let detail = "the Population Database updates citizens by PIN: every person the event is about needs one, at a known commune"
-            return .needsData(fields: missing, detail: PopulationXML.needsDataDetail(detail, missing: missing, split: split))
+            let detail =
+                "the Population Database updates citizens by PIN: every person the event is about needs one, at a known commune"
+            return .needsData(
+                fields: missing, detail: PopulationXML.needsDataDetail(detail, missing: missing, split: split))
         }
         var xml = XMLWriter(prefix: "dc")
         xml.root("YeuCauCapNhatCongDan", namespace: AssignPinMessage.namespace, [("PhienBan", "1.0")])
         xml.leaf("MaYeuCau", job.outboundKey)
         xml.leaf("LoaiSuKien", record.event.rawValue)
-        PopulationXML.writeRegistration("DangKy", record, provinceCode: commune.provinceCode, current: current, into: &xml)
+        PopulationXML.writeRegistration(
+            "DangKy", record, provinceCode: commune.provinceCode, current: current, into: &xml)
         PopulationXML.writeDate("NgayXacLap", record.marriage?.establishedOn, into: &xml)
         for principal in principals {
             let subject = principal.subject

@@ -1,5 +1,5 @@
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 import NIOCore
 
 /// Applies the ``FaultInjector``'s profile to each request of a mock's service paths.

@@ -15,7 +15,8 @@ extension FaultProfile {
         let delay = latency?.delay(unit: random.nextUnit()) ?? .zero
         for outage in outages {
             if let retryAfter = outage.retryAfter(index: index, elapsed: elapsed) {
-                return FaultDecision(delay: delay, action: .outage(status: outage.status, retryAfterSeconds: retryAfter))
+                return FaultDecision(
+                    delay: delay, action: .outage(status: outage.status, retryAfterSeconds: retryAfter))
             }
         }
         var shares: [(Double, FaultDecision.Action)] = [

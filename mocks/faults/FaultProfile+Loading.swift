@@ -30,7 +30,9 @@ extension FaultProfile {
     public func validate() throws {
         func fail(_ message: String) -> FaultProfileError { FaultProfileError(.invalidValue, message) }
         func checkRate(_ rate: Double, _ name: String) throws {
-            guard rate.isFinite, (0...1).contains(rate) else { throw fail("\(name) must be between 0 and 1, got \(rate)") }
+            guard rate.isFinite, (0...1).contains(rate) else {
+                throw fail("\(name) must be between 0 and 1, got \(rate)")
+            }
         }
         for (index, entry) in errorRates.enumerated() {
             guard ErrorRate.allowedStatuses.contains(entry.status) else {
@@ -49,7 +51,8 @@ extension FaultProfile {
         let total = errorRates.map(\.rate).reduce(blackHoleRate + resetRate + dropReplyRate, +)
         // A small tolerance, so that shares such as 0.1 + 0.2 + 0.7 written by hand are accepted.
         guard total <= 1 + 1e-9 else {
-            throw fail("the rates (errorRates, blackHoleRate, resetRate, dropReplyRate) add up to \(total), more than 1")
+            throw fail(
+                "the rates (errorRates, blackHoleRate, resetRate, dropReplyRate) add up to \(total), more than 1")
         }
         guard blackHoleMaxHoldSeconds.isFinite, blackHoleMaxHoldSeconds > 0 else {
             throw fail("blackHoleMaxHoldSeconds must be positive")
@@ -87,7 +90,9 @@ extension FaultProfile.Latency {
 
 extension FaultProfile.Outage {
     func validate(index: Int) throws {
-        func fail(_ message: String) -> FaultProfileError { FaultProfileError(.invalidValue, "outages[\(index)]: \(message)") }
+        func fail(_ message: String) -> FaultProfileError {
+            FaultProfileError(.invalidValue, "outages[\(index)]: \(message)")
+        }
         let byCount = startAfterRequests != nil || requests != nil
         let byTime = startAfterSeconds != nil || durationSeconds != nil
         switch (byCount, byTime) {

@@ -25,7 +25,9 @@ extension FaultProfile {
         }
 
         /// An outage lasting `durationSeconds`, starting `startAfterSeconds` after the profile was set.
-        public static func seconds(_ durationSeconds: Double, after startAfterSeconds: Double = 0, status: Int = 503) -> Outage {
+        public static func seconds(_ durationSeconds: Double, after startAfterSeconds: Double = 0, status: Int = 503)
+            -> Outage
+        {
             Outage(startAfterSeconds: startAfterSeconds, durationSeconds: durationSeconds, status: status)
         }
 

@@ -72,7 +72,8 @@ public struct FaultProfile: Codable, Sendable, Equatable {
         latency = try container.decodeIfPresent(Latency.self, forKey: .latency)
         blackHoleRate = try container.decodeIfPresent(Double.self, forKey: .blackHoleRate) ?? 0
         blackHoleMaxHoldSeconds =
-            try container.decodeIfPresent(Double.self, forKey: .blackHoleMaxHoldSeconds) ?? defaults.blackHoleMaxHoldSeconds
+            try container.decodeIfPresent(Double.self, forKey: .blackHoleMaxHoldSeconds)
+            ?? defaults.blackHoleMaxHoldSeconds
         resetRate = try container.decodeIfPresent(Double.self, forKey: .resetRate) ?? 0
         dropReplyRate = try container.decodeIfPresent(Double.self, forKey: .dropReplyRate) ?? 0
         outages = try container.decodeIfPresent([Outage].self, forKey: .outages) ?? []

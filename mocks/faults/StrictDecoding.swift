@@ -48,7 +48,8 @@ extension FaultProfileError {
         case .typeMismatch(let type, let context):
             self.init(.invalidJSON, "\(codingPathText(context.codingPath)): expected \(Self.name(of: type))")
         case .valueNotFound(let type, let context):
-            self.init(.invalidJSON, "\(codingPathText(context.codingPath)): expected \(Self.name(of: type)), found null")
+            self.init(
+                .invalidJSON, "\(codingPathText(context.codingPath)): expected \(Self.name(of: type)), found null")
         case .keyNotFound(let key, let context):
             self.init(.invalidJSON, "\(codingPathText(context.codingPath + [key])): required field missing")
         case .dataCorrupted(let context):

@@ -26,7 +26,9 @@ struct ContractChecker {
     }
 
     /// The member `name` of `members`: a problem when it is required and absent, or when it is null.
-    mutating func member(_ members: [String: JSONValue], _ name: String, in parent: String, required: Bool) -> JSONValue? {
+    mutating func member(_ members: [String: JSONValue], _ name: String, in parent: String, required: Bool)
+        -> JSONValue?
+    {
         switch members[name] {
         case nil:
             if required { fail(Self.path(parent, name), "is required") }
@@ -83,7 +85,10 @@ enum ContractShapes {
     /// `MaYeuCau`: `^[A-Za-z0-9._~:-]{1,100}$`.
     static func requestKey(_ text: String) -> Bool {
         (1...100).contains(text.utf8.count)
-            && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._~:-".unicodeScalars.contains($0)) }
+            && text.unicodeScalars.allSatisfy {
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._~:-".unicodeScalars.contains($0))
+            }
     }
 
     /// `HoTen` and texts of 1…`maximum` code points.

@@ -56,12 +56,18 @@ public enum InsuranceContract {
         }
         let birth = checkBirthDate(members, required: true, dayOnly: true, &checker)
         _ = checker.integer(members, "gioiTinh", in: "", required: true, rule: "must be 1, 2 or 3", allowed: 1...3)
-        _ = checker.string(members, "maDoiTuong", in: "", required: true, rule: "must be TE (children under 6)") { $0 == "TE" }
+        _ = checker.string(members, "maDoiTuong", in: "", required: true, rule: "must be TE (children under 6)") {
+            $0 == "TE"
+        }
         _ = checker.integer(members, "mucHuong", in: "", required: true, rule: "must be 1 for group TE", allowed: 1...1)
-        let from = checker.string(members, "giaTriTu", in: "", required: true, rule: "must be an existing date YYYY-MM-DD") {
+        let from = checker.string(
+            members, "giaTriTu", in: "", required: true, rule: "must be an existing date YYYY-MM-DD"
+        ) {
             MockCardRule.day($0) != nil
         }
-        let to = checker.string(members, "giaTriDen", in: "", required: true, rule: "must be an existing date YYYY-MM-DD") {
+        let to = checker.string(
+            members, "giaTriDen", in: "", required: true, rule: "must be an existing date YYYY-MM-DD"
+        ) {
             MockCardRule.day($0) != nil
         }
         if let birth, let from, from != birth {
@@ -73,14 +79,20 @@ public enum InsuranceContract {
         if let facility = checker.member(members, "noiDangKyKCBBanDau", in: "", required: true),
             let parts = checker.object(facility, at: "noiDangKyKCBBanDau", allowed: ["ma", "nguon"])
         {
-            _ = checker.string(parts, "ma", in: "noiDangKyKCBBanDau", required: true, rule: "must be a 5-character facility code") {
+            _ = checker.string(
+                parts, "ma", in: "noiDangKyKCBBanDau", required: true, rule: "must be a 5-character facility code"
+            ) {
                 ContractShapes.facilityCode($0)
             }
-            _ = checker.string(parts, "nguon", in: "noiDangKyKCBBanDau", required: true, rule: "must be co-so-sinh or mac-dinh-tinh") {
+            _ = checker.string(
+                parts, "nguon", in: "noiDangKyKCBBanDau", required: true, rule: "must be co-so-sinh or mac-dinh-tinh"
+            ) {
                 ["co-so-sinh", "mac-dinh-tinh"].contains($0)
             }
         }
-        _ = checker.string(members, "maTinh", in: "", required: true, rule: "must be one of the 34 current 3-digit province codes") {
+        _ = checker.string(
+            members, "maTinh", in: "", required: true, rule: "must be one of the 34 current 3-digit province codes"
+        ) {
             ContractShapes.provinces.contains($0)
         }
         for parent in ["me", "cha"] {
@@ -128,22 +140,27 @@ public enum InsuranceContract {
     /// `maYeuCau`, `maSoBHXH` and `hoSoNguon`, present in every request; returns `maSoBHXH`.
     @discardableResult
     private static func checkCommon(_ members: [String: JSONValue], _ checker: inout ContractChecker) -> String? {
-        _ = checker.string(members, "maYeuCau", in: "", required: true, rule: "must be 1 to 100 of A-Z a-z 0-9 . _ ~ : -") {
+        _ = checker.string(
+            members, "maYeuCau", in: "", required: true, rule: "must be 1 to 100 of A-Z a-z 0-9 . _ ~ : -"
+        ) {
             ContractShapes.requestKey($0)
         }
-        let pin = checker.string(members, "maSoBHXH", in: "", required: true, rule: "must be 12 ASCII digits (the PIN)") {
+        let pin = checker.string(members, "maSoBHXH", in: "", required: true, rule: "must be 12 ASCII digits (the PIN)")
+        {
             ContractShapes.digits($0, count: 12)
         }
         if let value = checker.member(members, "hoSoNguon", in: "", required: true),
             let source = checker.object(value, at: "hoSoNguon", allowed: ["heThong", "maHoSo", "phienBan"])
         {
             for name in ["heThong", "maHoSo"] {
-                _ = checker.string(source, name, in: "hoSoNguon", required: true, rule: "must have 1 to 100 characters") {
+                _ = checker.string(source, name, in: "hoSoNguon", required: true, rule: "must have 1 to 100 characters")
+                {
                     ContractShapes.text($0, maximum: 100)
                 }
             }
             _ = checker.integer(
-                source, "phienBan", in: "hoSoNguon", required: true, rule: "must be an integer from 1", allowed: 1...2_147_483_647)
+                source, "phienBan", in: "hoSoNguon", required: true, rule: "must be an integer from 1",
+                allowed: 1...2_147_483_647)
         }
         return pin
     }
@@ -161,7 +178,9 @@ public enum InsuranceContract {
         let precision = checker.string(parts, "doChinhXac", in: "ngaySinh", required: true, rule: rule) {
             precisions.contains($0)
         }
-        let text = checker.string(parts, "giaTri", in: "ngaySinh", required: true, rule: "must be YYYY-MM-DD, YYYY-MM or YYYY") {
+        let text = checker.string(
+            parts, "giaTri", in: "ngaySinh", required: true, rule: "must be YYYY-MM-DD, YYYY-MM or YYYY"
+        ) {
             [10, 7, 4].contains($0.utf8.count)
         }
         guard let precision, let text else { return nil }

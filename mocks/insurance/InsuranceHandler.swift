@@ -5,10 +5,12 @@ import Foundation
 struct InsuranceHandler: Sendable {
     let state: InsuranceMockState
 
-    func handle(_ operation: InsuranceContract.Operation, body: [UInt8], key: String?) async -> InsuranceMockState.Reply {
+    func handle(_ operation: InsuranceContract.Operation, body: [UInt8], key: String?) async -> InsuranceMockState.Reply
+    {
         var entry = InsuranceMockState.Received(
             sequence: 0, key: key, operation: operation.rawValue,
-            receivedAt: Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)), valid: false, status: 0,
+            receivedAt: Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)), valid: false,
+            status: 0,
             outcome: "", replayed: false, error: nil, body: String(decoding: body, as: UTF8.self))
         let reply = await decide(operation, body: body, key: key, entry: &entry)
         entry.status = reply.status
@@ -26,11 +28,14 @@ struct InsuranceHandler: Sendable {
             return Self.replayed(stored)
         }
         guard let document = try? JSONValue.parse(body), case .object(let members) = document else {
-            return refuse(400, [InsuranceFieldError(truong: "$", moTa: "the body must be a JSON object")], key: key, entry: &entry)
+            return refuse(
+                400, [InsuranceFieldError(truong: "$", moTa: "the body must be a JSON object")], key: key, entry: &entry
+            )
         }
         guard let key else {
             return refuse(
-                400, [InsuranceFieldError(truong: "Idempotency-Key", moTa: "the header is required")], key: nil, entry: &entry)
+                400, [InsuranceFieldError(truong: "Idempotency-Key", moTa: "the header is required")], key: nil,
+                entry: &entry)
         }
         var problems = InsuranceContract.violations(operation, document: document)
         if let requestKey = members["maYeuCau"]?.stringValue, requestKey != key {
@@ -81,7 +86,8 @@ struct InsuranceHandler: Sendable {
     static func reply(_ status: Int, _ body: some Encodable) -> InsuranceMockState.Reply {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return InsuranceMockState.Reply(status: status, body: String(decoding: try! encoder.encode(body), as: UTF8.self))
+        return InsuranceMockState.Reply(
+            status: status, body: String(decoding: try! encoder.encode(body), as: UTF8.self))
     }
 
     private static func status(of reply: InsuranceMockState.Reply) -> String {

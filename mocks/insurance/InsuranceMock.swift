@@ -37,7 +37,8 @@ public enum InsuranceMock {
                 let reply = await handler.handle(
                     operation, body: Array(buffer: body), key: request.headers[HTTPField.Name("Idempotency-Key")!])
                 return Response(
-                    status: HTTPResponse.Status(code: reply.status), headers: [.contentType: "application/json; charset=utf-8"],
+                    status: HTTPResponse.Status(code: reply.status),
+                    headers: [.contentType: "application/json; charset=utf-8"],
                     body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
             }
         }

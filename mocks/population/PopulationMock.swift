@@ -39,9 +39,11 @@ public enum PopulationMock {
             router.post(RouterPath(path)) { request, _ in
                 let body = try await request.body.collect(upTo: 1 << 20)
                 let reply = await handler.handle(
-                    operation: operation, body: Array(buffer: body), key: request.headers[HTTPField.Name("Idempotency-Key")!])
+                    operation: operation, body: Array(buffer: body),
+                    key: request.headers[HTTPField.Name("Idempotency-Key")!])
                 return Response(
-                    status: HTTPResponse.Status(code: reply.status), headers: [.contentType: "application/xml; charset=utf-8"],
+                    status: HTTPResponse.Status(code: reply.status),
+                    headers: [.contentType: "application/xml; charset=utf-8"],
                     body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
             }
         }
@@ -54,7 +56,8 @@ public enum PopulationMock {
         router.get("/healthz") { _, _ in try json(["status": "ok"]) }
         return Application(
             router: router, server: faults.httpServer,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "mock-population"),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "mock-population"),
             onServerRunning: { channel in await onServerRunning(host, channel.localAddress?.port ?? 0) },
             logger: logger)
     }

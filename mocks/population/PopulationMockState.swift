@@ -67,7 +67,9 @@ actor PopulationMockState {
     func issuePIN(provinceCode: String, sex: Sex, birthYear: Int) -> String? {
         for _ in 0..<1000 {
             let serial = Int(generator.next() % 1_000_000)
-            guard let pin = PersonalIdentificationNumber(provinceCode: provinceCode, sex: sex, birthYear: birthYear, serial: serial)
+            guard
+                let pin = PersonalIdentificationNumber(
+                    provinceCode: provinceCode, sex: sex, birthYear: birthYear, serial: serial)
             else { return nil }
             if issued.insert(pin.digits).inserted { return pin.digits }
         }

@@ -8,7 +8,8 @@ import Foundation
 struct PopulationRequestHandler: Sendable {
     /// The services, by operation: the root element they take.
     static let roots = [
-        "assign-pin": "YeuCauCapSoDinhDanh", "record-death": "YeuCauGhiNhanKhaiTu", "update-citizen": "YeuCauCapNhatCongDan",
+        "assign-pin": "YeuCauCapSoDinhDanh", "record-death": "YeuCauGhiNhanKhaiTu",
+        "update-citizen": "YeuCauCapNhatCongDan",
     ]
 
     static let namespaces = ["dc": "http://www.mic.gov.vn/dancu/1.0"]
@@ -19,7 +20,8 @@ struct PopulationRequestHandler: Sendable {
     func handle(operation: String, body: [UInt8], key headerKey: String?) async -> PopulationMockState.Reply {
         let text = String(decoding: body, as: UTF8.self)
         var entry = PopulationMockState.Received(
-            sequence: 0, key: headerKey, operation: operation, receivedAt: Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
+            sequence: 0, key: headerKey, operation: operation,
+            receivedAt: Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)),
             valid: false, status: 0, outcome: "", replayed: false, pin: nil, error: nil, body: text)
         if let key = headerKey, let stored = await state.storedReply(for: key) {
             entry.valid = true
@@ -100,7 +102,8 @@ struct PopulationRequestHandler: Sendable {
             read("/dc:YeuCauCapSoDinhDanh/dc:DangKyKhaiSinh/dc:CoQuanDangKy/dc:MaDonViHanhChinh"),
         ].map { $0 ?? "" }.joined(separator: "|")
         let confirmed = read("/dc:YeuCauCapSoDinhDanh/dc:XacNhanSinhDoi") == "true"
-        let (decision, stored) = await state.once(key) { state -> (value: Decision, remember: PopulationMockState.Reply?) in
+        let (decision, stored) = await state.once(key) {
+            state -> (value: Decision, remember: PopulationMockState.Reply?) in
             if let existing {
                 let reply = Self.reply(200, key: key, status: "DA_TON_TAI", pin: existing)
                 return (Decision(status: 200, outcome: "DA_TON_TAI", body: reply.body, pin: existing), reply)
@@ -111,7 +114,8 @@ struct PopulationRequestHandler: Sendable {
                 let reply = Self.reply(409, key: key, status: "NGHI_TRUNG", description: reason)
                 return (Decision(status: 409, outcome: "NGHI_TRUNG", body: reply.body, error: reason), nil)
             }
-            guard let sex, let year, let province, let pin = state.issuePIN(provinceCode: province, sex: sex, birthYear: year)
+            guard let sex, let year, let province,
+                let pin = state.issuePIN(provinceCode: province, sex: sex, birthYear: year)
             else {
                 let reply = Self.reply(503, key: key, status: "KHONG_HOP_LE", description: "no PIN available")
                 return (Decision(status: 503, outcome: "error", body: reply.body), nil)
@@ -154,4 +158,3 @@ struct PopulationRequestHandler: Sendable {
             .replacingOccurrences(of: ">", with: "&gt;")
     }
 }
-

@@ -40,7 +40,6 @@ public struct GatewayConfiguration: Sendable, Codable {
         mocks = try container.value(.mocks, or: defaults.mocks)
     }
 
-
     /// The default routes (DESIGN.md): a birth gets a PIN, then the child's health-insurance card with
     /// that PIN; a death closes the citizen's record and stops the cards; other events update the
     /// citizen, and insurance too when the PIN, sex or birth date changed. A marital-status
@@ -104,12 +103,14 @@ public struct GatewayConfiguration: Sendable, Codable {
         for (event, steps) in routes {
             for (index, step) in steps.enumerated() {
                 guard destinations[step.destination] != nil else {
-                    throw ConfigurationError("routes.\(event)[\(index)]: destination '\(step.destination)' is not configured")
+                    throw ConfigurationError(
+                        "routes.\(event)[\(index)]: destination '\(step.destination)' is not configured")
                 }
                 if let dependency = step.dependsOn,
                     !steps.prefix(index).contains(where: { $0.operation == dependency })
                 {
-                    throw ConfigurationError("routes.\(event)[\(index)]: dependsOn '\(dependency)' is not an earlier step")
+                    throw ConfigurationError(
+                        "routes.\(event)[\(index)]: dependsOn '\(dependency)' is not an earlier step")
                 }
             }
         }

@@ -42,7 +42,9 @@ public final class CircuitBreaker: Sendable {
             case .closed:
                 return (true, nil)
             case .open:
-                guard let opened = inner.openedAt, now - opened >= settings.openFor.duration else { return (false, nil) }
+                guard let opened = inner.openedAt, now - opened >= settings.openFor.duration else {
+                    return (false, nil)
+                }
                 inner.state = .halfOpen
                 inner.probesInFlight = 1
                 return (true, .halfOpen)

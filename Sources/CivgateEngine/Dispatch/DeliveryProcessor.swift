@@ -58,7 +58,8 @@ struct DeliveryProcessor: Sendable {
             return Result(released: try await store.complete(completion, now: now), healthy: healthy)
         } catch {
             // The lease expires and the delivery is claimed again with the same key: nothing is lost.
-            logger.error("cannot record an attempt", metadata: ["delivery": "\(claimed.id)", "error": "\(type(of: error))"])
+            logger.error(
+                "cannot record an attempt", metadata: ["delivery": "\(claimed.id)", "error": "\(type(of: error))"])
             return Result(healthy: healthy)
         }
     }

@@ -60,8 +60,10 @@ final class DestinationTransport: Sendable {
             switch error {
             case .connectTimeout: return Failure(errorClass: "timeout", detail: "connect timed out")
             case .readTimeout, .deadlineExceeded: return Failure(errorClass: "timeout", detail: "no reply in time")
-            case .remoteConnectionClosed: return Failure(errorClass: "connection-lost", detail: "the connection closed before the reply")
-            default: return Failure(errorClass: "transport-error", detail: "HTTP client error: \(error.shortDescription)")
+            case .remoteConnectionClosed:
+                return Failure(errorClass: "connection-lost", detail: "the connection closed before the reply")
+            default:
+                return Failure(errorClass: "transport-error", detail: "HTTP client error: \(error.shortDescription)")
             }
         }
         let text = String(describing: error)

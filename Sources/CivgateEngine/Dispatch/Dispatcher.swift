@@ -49,7 +49,8 @@ public final class Dispatcher: Service, Sendable {
         var breakers: [String: CircuitBreaker] = [:]
         for name in self.adapters.keys {
             Metrics.shared.set("civgate_breaker_state", 0, ["destination": name])
-            breakers[name] = CircuitBreaker(settings: configuration.destinations[name]!.breaker) { [store, logger] state in
+            breakers[name] = CircuitBreaker(settings: configuration.destinations[name]!.breaker) {
+                [store, logger] state in
                 let value: Double = state == .closed ? 0 : state == .halfOpen ? 1 : 2
                 Metrics.shared.set("civgate_breaker_state", value, ["destination": name])
                 logger.warning("circuit breaker \(state.rawValue)", metadata: ["destination": "\(name)"])
@@ -57,7 +58,8 @@ public final class Dispatcher: Service, Sendable {
             }
         }
         self.breakers = breakers
-        self.owner = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(Identifiers.make(prefix: "w").suffix(6))"
+        self.owner =
+            "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(Identifiers.make(prefix: "w").suffix(6))"
     }
 
     /// Whether the worker loops are running (for `/readyz`).
@@ -94,7 +96,9 @@ public final class Dispatcher: Service, Sendable {
                         adapter: adapter, transport: transports[name]!, policy: settings.retry, store: store,
                         directory: directory, owner: owner, limiter: RateLimiter(perSecond: settings.rateLimit),
                         logger: logger)
-                    let budgets: [(Lane, Int)] = [(.live, max(1, settings.workers)), (.backfill, max(1, settings.backfillWorkers))]
+                    let budgets: [(Lane, Int)] = [
+                        (.live, max(1, settings.workers)), (.backfill, max(1, settings.backfillWorkers)),
+                    ]
                     for (lane, count) in budgets {
                         for _ in 0..<count {
                             workers += 1
@@ -138,7 +142,8 @@ public final class Dispatcher: Service, Sendable {
             guard breaker.allow() else {
                 // Open: nothing is sent until the breaker lets a probe through.
                 Metrics.shared.increment("civgate_breaker_rejections_total", ["destination": destination])
-                await wakeup.wait(unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
+                await wakeup.wait(
+                    unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
                 continue
             }
             let now = Timestamp.now()
@@ -148,13 +153,16 @@ public final class Dispatcher: Service, Sendable {
                     destination: destination, lane: lane, owner: owner, limit: 1, now: now, leaseUntil: now + lease)
             } catch {
                 breaker.record(success: nil)
-                logger.warning("claim failed", metadata: ["destination": "\(destination)", "error": "\(type(of: error))"])
-                await wakeup.wait(unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
+                logger.warning(
+                    "claim failed", metadata: ["destination": "\(destination)", "error": "\(type(of: error))"])
+                await wakeup.wait(
+                    unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
                 continue
             }
             if claimed.isEmpty {
                 breaker.record(success: nil)
-                await wakeup.wait(unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
+                await wakeup.wait(
+                    unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
                 continue
             }
             for delivery in claimed {

@@ -38,7 +38,8 @@ public struct RetryPolicy: Sendable, Codable, Hashable {
 
     /// The delay in milliseconds before the next attempt: full jitter, at least `retryAfter`.
     public func delay(
-        afterAttempt attempt: Int, retryAfter: Duration?, random: (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) }
+        afterAttempt attempt: Int, retryAfter: Duration?,
+        random: (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) }
     ) -> Int64 {
         let jittered = random(0...max(ceiling(afterAttempt: attempt), 0))
         guard let retryAfter else { return jittered }

@@ -80,7 +80,8 @@ struct GatewayRoutes: Sendable {
     /// are taken in chunks whose writes share transactions (group commit).
     private func postBatch(_ request: Request) throws -> Response {
         let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
-        guard let mediaType, ["application/x-ndjson", "application/ndjson", "application/jsonl"].contains(mediaType.lowercased())
+        guard let mediaType,
+            ["application/x-ndjson", "application/ndjson", "application/jsonl"].contains(mediaType.lowercased())
         else {
             throw Problem(
                 status: 415, code: "unsupported-media-type", title: "Unsupported media type",
@@ -101,7 +102,9 @@ struct GatewayRoutes: Sendable {
                     }
                 }
                 if let last = splitter.finish() { pending.append(last) }
-                if !pending.isEmpty { try await writer.write(await Self.process(pending, ingest: ingest, maxLine: maxLine)) }
+                if !pending.isEmpty {
+                    try await writer.write(await Self.process(pending, ingest: ingest, maxLine: maxLine))
+                }
                 try await writer.finish(nil)
             })
     }
@@ -109,7 +112,9 @@ struct GatewayRoutes: Sendable {
     /// Lines per chunk: ingested concurrently, answered in order.
     static let batchChunk = 512
 
-    private static func process(_ lines: [NDJSONLineSplitter.Line], ingest: IngestService, maxLine: Int) async -> ByteBuffer {
+    private static func process(_ lines: [NDJSONLineSplitter.Line], ingest: IngestService, maxLine: Int) async
+        -> ByteBuffer
+    {
         let results = await withTaskGroup(of: BatchLineResult.self) { group in
             for line in lines {
                 group.addTask {
@@ -156,10 +161,12 @@ struct GatewayRoutes: Sendable {
         let now = Timestamp.now()
         let outcome: OperatorOutcome
         if resolution.action == "retry" {
-            outcome = try await store.replay(ids: [id], newKey: false, actor: resolution.actor, reason: resolution.reason, now: now)[0]
+            outcome = try await store.replay(
+                ids: [id], newKey: false, actor: resolution.actor, reason: resolution.reason, now: now)[0]
         } else {
             outcome = try await store.resolve(
-                id: id, confirmation: Confirmation.multipleBirth, actor: resolution.actor, reason: resolution.reason, now: now)
+                id: id, confirmation: Confirmation.multipleBirth, actor: resolution.actor, reason: resolution.reason,
+                now: now)
         }
         switch outcome.result {
         case "not-found": throw Problem.notFound("delivery")

@@ -14,7 +14,9 @@ extension Problem {
 
 /// Turns every error a handler throws into problem+json, so clients never see another error format.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let problem as Problem {
@@ -33,8 +35,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 detail: status == 404 ? "no such resource" : error.status.reasonPhrase.lowercased()
             ).response()
         } catch {
-            return Problem(status: 500, code: "internal-error", title: "Internal error", detail: "the gateway failed to answer")
-                .response()
+            return Problem(
+                status: 500, code: "internal-error", title: "Internal error", detail: "the gateway failed to answer"
+            )
+            .response()
         }
     }
 }

@@ -9,7 +9,9 @@ extension IngestService {
     /// For `civgate bench`: the storage limit, measured apart from parsing, validation and HTTP.
     public func storeAccepted(_ accepted: RecordIntake.Accepted, key: String?, lane: Lane = .live) async -> Bool {
         let fingerprint = key == nil ? "" : Identifiers.sha256Hex(accepted.canonicalBytes)
-        if case .stored(202, _, _) = await write(accepted, key: key, fingerprint: fingerprint, lane: lane, now: Timestamp.now()) {
+        if case .stored(202, _, _) = await write(
+            accepted, key: key, fingerprint: fingerprint, lane: lane, now: Timestamp.now())
+        {
             return true
         }
         return false

@@ -1,5 +1,5 @@
-public import Foundation
 public import CivgateModel
+public import Foundation
 public import Logging
 
 /// Takes records in: idempotency, validation, normalisation, planning of deliveries, durable write.
@@ -130,14 +130,16 @@ public final class IngestService: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return NewRecord(
             id: recordID,
-            source: RecordView.Source(system: record.source.system, recordId: record.source.recordId, version: record.source.version),
+            source: RecordView.Source(
+                system: record.source.system, recordId: record.source.recordId, version: record.source.version),
             event: record.event.rawValue, authorityCode: record.registration.authority.code,
             authoritySystem: record.registration.authority.codeSystem, registrationDate: record.registration.date,
             lane: lane, document: accepted.canonicalBytes,
             originals: accepted.normalizations.isEmpty ? nil : try? encoder.encode(accepted.normalizations),
             warnings: accepted.warnings.map { WarningView(code: $0.code, path: $0.path, detail: $0.detail) },
             receivedAt: now, personKeys: PersonKeys.of(record),
-            orderKey: PersonKeys.orderKey(registrationDate: record.registration.date, receivedAt: now, recordID: recordID))
+            orderKey: PersonKeys.orderKey(
+                registrationDate: record.registration.date, receivedAt: now, recordID: recordID))
     }
 
     /// One delivery per route step that applies, given what earlier versions already delivered.
@@ -148,7 +150,9 @@ public final class IngestService: Sendable {
         var planned: [String: PlannedDelivery] = [:]
         var ordered: [PlannedDelivery] = []
         for (index, step) in steps.enumerated() {
-            if let conditions = step.when, !conditions.contains(where: { RecordPath.isPresent($0, in: accepted.document) }) {
+            if let conditions = step.when,
+                !conditions.contains(where: { RecordPath.isPresent($0, in: accepted.document) })
+            {
                 continue
             }
             var operation = step.operation
@@ -177,7 +181,8 @@ public final class IngestService: Sendable {
     static func problem(for rejection: RecordIntake.Rejection) -> Problem {
         switch rejection {
         case .malformed:
-            return Problem(status: 400, code: "malformed-json", title: "Malformed JSON", detail: "the body is not a JSON document")
+            return Problem(
+                status: 400, code: "malformed-json", title: "Malformed JSON", detail: "the body is not a JSON document")
         case .unknownEventType(let path):
             return Problem(
                 status: 422, code: "unknown-event-type", title: "Unknown event type",

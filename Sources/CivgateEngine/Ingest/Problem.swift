@@ -1,5 +1,5 @@
-public import Foundation
 public import CivgateModel
+public import Foundation
 
 /// An RFC 9457 problem: a stable `code`, a human `title`/`detail`, and the JSON path of each error.
 ///
@@ -18,7 +18,10 @@ public struct Problem: Error, Sendable, Codable, Hashable {
         case type, title, status, detail, code, errors
     }
 
-    public init(status: Int, code: String, title: String, detail: String, errors: [SchemaViolation]? = nil, retryAfter: Int? = nil) {
+    public init(
+        status: Int, code: String, title: String, detail: String, errors: [SchemaViolation]? = nil,
+        retryAfter: Int? = nil
+    ) {
         self.type = "urn:civgate:problem:\(code)"
         self.title = title
         self.status = status

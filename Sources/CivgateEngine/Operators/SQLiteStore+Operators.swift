@@ -25,7 +25,8 @@ extension SQLiteStore {
                     id: row["id"], recordId: row["record_id"], sourceRecordId: row["source_record_id"],
                     sourceVersion: row["source_version"], event: row["event"], authority: row["authority_code"],
                     destination: row["destination"], operation: row["operation"],
-                    lane: Lane(rawValue: row["lane"]) ?? .live, state: DeliveryState(rawValue: row["state"]) ?? .pending,
+                    lane: Lane(rawValue: row["lane"]) ?? .live,
+                    state: DeliveryState(rawValue: row["state"]) ?? .pending,
                     attempts: row["attempts"], lastErrorCode: row["last_error_code"],
                     lastErrorDetail: row["last_error_detail"], updatedAt: Timestamp.iso(row["updated_at"]),
                     cursor: "\(row["order_key"] as String)|\(row["id"] as String)")
@@ -83,7 +84,9 @@ extension SQLiteStore {
                 }
                 let state = DeliveryState(rawValue: row["state"]) ?? .pending
                 guard DeliveryState.replayable.contains(state) else {
-                    return OperatorOutcome(id: id, result: "skipped", from: state, detail: "only dead, review and needs_data deliveries are replayed")
+                    return OperatorOutcome(
+                        id: id, result: "skipped", from: state,
+                        detail: "only dead, review and needs_data deliveries are replayed")
                 }
                 var key: String = row["outbound_key"]
                 var generation: Int = row["key_generation"]
@@ -121,7 +124,8 @@ extension SQLiteStore {
             }
             let state = DeliveryState(rawValue: row["state"]) ?? .pending
             guard state == .review else {
-                return OperatorOutcome(id: id, result: "skipped", from: state, detail: "only deliveries under review are resolved")
+                return OperatorOutcome(
+                    id: id, result: "skipped", from: state, detail: "only deliveries under review are resolved")
             }
             var confirmations = StoreQueries.decode(Set<String>.self, row["confirmations"]) ?? []
             confirmations.insert(confirmation)
@@ -151,17 +155,25 @@ extension SQLiteStore {
                 }
                 let state = DeliveryState(rawValue: row["state"]) ?? .pending
                 guard DeliveryState.discardable.contains(state) else {
-                    return OperatorOutcome(id: id, result: "skipped", from: state, detail: "succeeded, in-flight and discarded deliveries cannot be discarded")
+                    return OperatorOutcome(
+                        id: id, result: "skipped", from: state,
+                        detail: "succeeded, in-flight and discarded deliveries cannot be discarded")
                 }
-                try DeliveryOrdering.move(db, deliveryID: id, from: state, to: .discarded, cause: "discarded by \(actor): \(reason)", now: now)
-                try Self.audit(db, actor: actor, action: "discard", target: id, reason: reason, details: ["from": state.rawValue], now: now)
+                try DeliveryOrdering.move(
+                    db, deliveryID: id, from: state, to: .discarded, cause: "discarded by \(actor): \(reason)", now: now
+                )
+                try Self.audit(
+                    db, actor: actor, action: "discard", target: id, reason: reason, details: ["from": state.rawValue],
+                    now: now)
                 return OperatorOutcome(id: id, result: "discarded", from: state, to: .discarded)
             }
         }
     }
 
     /// Writes one audit entry on its own (e.g. for revealing personal data).
-    public func audit(actor: String, action: String, target: String, reason: String, details: [String: String], now: Int64)
+    public func audit(
+        actor: String, action: String, target: String, reason: String, details: [String: String], now: Int64
+    )
         async throws
     {
         try await writing { db in
@@ -178,7 +190,8 @@ extension SQLiteStore {
             ).map {
                 AuditEntry(
                     id: $0["id"], at: Timestamp.iso($0["at"]), actor: $0["actor"], action: $0["action"],
-                    target: $0["target"], reason: $0["reason"], details: StoreQueries.decode([String: String].self, $0["details"]))
+                    target: $0["target"], reason: $0["reason"],
+                    details: StoreQueries.decode([String: String].self, $0["details"]))
             }
         }
     }
@@ -189,7 +202,8 @@ extension SQLiteStore {
             guard
                 let row = try Row.fetchOne(
                     db,
-                    sql: "SELECT r.document, d.last_request FROM deliveries d JOIN records r ON r.id = d.record_id WHERE d.id = ?",
+                    sql:
+                        "SELECT r.document, d.last_request FROM deliveries d JOIN records r ON r.id = d.record_id WHERE d.id = ?",
                     arguments: [id])
             else { return nil }
             return (row["document"], row["last_request"])
@@ -236,7 +250,11 @@ extension SQLiteStore {
                 let count: Int = row["n"]
                 entry.recentAttempts += count
                 let outcome: String = row["outcome"]
-                if ["success", "skipped"].contains(outcome) { entry.recentSucceeded += count } else { entry.recentFailed += count }
+                if ["success", "skipped"].contains(outcome) {
+                    entry.recentSucceeded += count
+                } else {
+                    entry.recentFailed += count
+                }
                 lanes["\(entry.destination)|\(entry.lane)"] = entry
             }
             for row in try Row.fetchAll(db, sql: "SELECT destination, state FROM destination_health") {
@@ -271,7 +289,8 @@ extension SQLiteStore {
 
     /// `pending`, or `waiting` while its dependency or an earlier event of its person is unfinished.
     private static func readyState(_ db: Database, id: String) throws -> DeliveryState {
-        if let dependency = try String.fetchOne(db, sql: "SELECT depends_on FROM deliveries WHERE id = ?", arguments: [id]),
+        if let dependency = try String.fetchOne(
+            db, sql: "SELECT depends_on FROM deliveries WHERE id = ?", arguments: [id]),
             try String.fetchOne(db, sql: "SELECT state FROM deliveries WHERE id = ?", arguments: [dependency])
                 != DeliveryState.succeeded.rawValue
         {

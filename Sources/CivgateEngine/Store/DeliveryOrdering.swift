@@ -50,10 +50,12 @@ enum DeliveryOrdering {
     /// Puts a delivery that may not go yet back to `waiting` behind `blocker`.
     static func hold(_ db: Database, id: String, from: DeliveryState, behind blocker: String, now: Int64) throws {
         try db.execute(
-            sql: "UPDATE deliveries SET state = 'waiting', lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+            sql:
+                "UPDATE deliveries SET state = 'waiting', lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
             arguments: [now, id])
         try StoreQueries.insertTransition(
-            db, deliveryID: id, from: from, to: .waiting, cause: "waits for the person's earlier event \(blocker)", at: now)
+            db, deliveryID: id, from: from, to: .waiting, cause: "waits for the person's earlier event \(blocker)",
+            at: now)
     }
 
     /// Moves a delivery to another state with its cause; releases what waited for it when it is done.
@@ -61,7 +63,8 @@ enum DeliveryOrdering {
         _ db: Database, deliveryID: String, from: DeliveryState, to: DeliveryState, cause: String, now: Int64
     ) throws {
         try db.execute(
-            sql: "UPDATE deliveries SET state = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+            sql:
+                "UPDATE deliveries SET state = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
             arguments: [to.rawValue, now, deliveryID])
         try StoreQueries.insertTransition(db, deliveryID: deliveryID, from: from, to: to, cause: cause, at: now)
         if to == .succeeded || to == .discarded {
@@ -89,7 +92,8 @@ enum DeliveryOrdering {
         for row in candidates {
             let id: String = row["id"]
             if let dependency: String = row["depends_on"] {
-                let state = try String.fetchOne(db, sql: "SELECT state FROM deliveries WHERE id = ?", arguments: [dependency])
+                let state = try String.fetchOne(
+                    db, sql: "SELECT state FROM deliveries WHERE id = ?", arguments: [dependency])
                 guard state == DeliveryState.succeeded.rawValue else { continue }
             }
             guard try blocker(db, of: id) == nil else { continue }

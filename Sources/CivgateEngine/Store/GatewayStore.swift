@@ -30,7 +30,8 @@ public protocol GatewayStore: Sendable {
     /// Checks that the database answers.
     func ping() async throws
     /// Puts `dead`, `review` and `needs_data` deliveries back in the queue (audited).
-    func replay(ids: [String], newKey: Bool, actor: String, reason: String, now: Int64) async throws -> [OperatorOutcome]
+    func replay(ids: [String], newKey: Bool, actor: String, reason: String, now: Int64) async throws
+        -> [OperatorOutcome]
     /// Records an operator's confirmation on a delivery under review and sends it again (audited).
     func resolve(id: String, confirmation: String, actor: String, reason: String, now: Int64) async throws
         -> OperatorOutcome

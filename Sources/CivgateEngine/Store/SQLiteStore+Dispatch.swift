@@ -37,7 +37,8 @@ extension SQLiteStore {
                     previous == .inFlight
                     ? "lease of \(row["lease_owner"] as String? ?? "?") expired; claimed by \(owner)"
                     : "claimed by \(owner)"
-                try StoreQueries.insertTransition(db, deliveryID: id, from: previous, to: .inFlight, cause: cause, at: now)
+                try StoreQueries.insertTransition(
+                    db, deliveryID: id, from: previous, to: .inFlight, cause: cause, at: now)
                 return try Self.loadClaim(db, id: id)
             }
         }
@@ -63,14 +64,16 @@ extension SQLiteStore {
                 upstream[result["operation"]] = try JSONDecoder().decode([String: String].self, from: data)
             }
         }
-        let confirmations: Set<String> = try (row["confirmations"] as Data?).map {
-            try JSONDecoder().decode(Set<String>.self, from: $0)
-        } ?? []
+        let confirmations: Set<String> =
+            try (row["confirmations"] as Data?).map {
+                try JSONDecoder().decode(Set<String>.self, from: $0)
+            } ?? []
         return ClaimedDelivery(
             id: id, recordID: recordID, destination: row["destination"], operation: row["operation"],
             attempt: row["attempts"], outboundKey: row["outbound_key"], document: row["document"],
             recordReceivedAt: row["received_at"], upstreamResults: upstream, confirmations: confirmations,
-            attemptInBudget: (row["attempts"] as Int) - (row["budget_attempts"] as Int), budgetSince: row["budget_since"])
+            attemptInBudget: (row["attempts"] as Int) - (row["budget_attempts"] as Int),
+            budgetSince: row["budget_since"])
     }
 
     @discardableResult
@@ -145,7 +148,8 @@ extension SQLiteStore {
     public func renewLease(id: String, owner: String, until: Int64) async throws -> Bool {
         try await writing { db in
             try db.execute(
-                sql: "UPDATE deliveries SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND state = 'in_flight'",
+                sql:
+                    "UPDATE deliveries SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? AND state = 'in_flight'",
                 arguments: [until, id, owner])
             return db.changesCount == 1
         }

@@ -23,7 +23,9 @@ extension SQLiteStore {
             return .existing(view, body: body)
         }
         let prior = try supersedeEarlierVersions(db, of: record, now: now)
-        let inherited = prior.succeeded.values.reduce(into: [String: [String: String]]()) { $0.merge($1) { new, _ in new } }
+        let inherited = prior.succeeded.values.reduce(into: [String: [String: String]]()) {
+            $0.merge($1) { new, _ in new }
+        }
         try db.execute(
             sql: """
                 INSERT INTO records (id, source_system, source_record_id, source_version, event, authority_code,
@@ -58,7 +60,8 @@ extension SQLiteStore {
             ])
         for person in Set(record.personKeys) {
             try db.execute(
-                sql: "INSERT INTO delivery_persons (delivery_id, person_key, destination, order_key) VALUES (?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO delivery_persons (delivery_id, person_key, destination, order_key) VALUES (?, ?, ?, ?)",
                 arguments: [delivery.id, person, delivery.destination, record.orderKey])
         }
         let blocker = try DeliveryOrdering.blocker(db, of: delivery.id)
@@ -77,11 +80,14 @@ extension SQLiteStore {
 
     /// Earlier versions of the same registration: what they delivered is kept (a newer version of a
     /// delivered record goes as an update); what they had not delivered yet is replaced by this version.
-    private static func supersedeEarlierVersions(_ db: Database, of record: NewRecord, now: Int64) throws -> PriorVersions {
+    private static func supersedeEarlierVersions(_ db: Database, of record: NewRecord, now: Int64) throws
+        -> PriorVersions
+    {
         var prior = PriorVersions()
         prior.recordIDs = try String.fetchAll(
             db,
-            sql: "SELECT id FROM records WHERE source_system = ? AND source_record_id = ? AND source_version < ? ORDER BY source_version",
+            sql:
+                "SELECT id FROM records WHERE source_system = ? AND source_record_id = ? AND source_version < ? ORDER BY source_version",
             arguments: [record.source.system, record.source.recordId, record.source.version])
         for recordID in prior.recordIDs {
             for row in try Row.fetchAll(
@@ -102,7 +108,8 @@ extension SQLiteStore {
         return prior
     }
 
-    private static func storeKey(_ db: Database, _ write: IngestWrite, recordID: String, status: Int, body: Data) throws {
+    private static func storeKey(_ db: Database, _ write: IngestWrite, recordID: String, status: Int, body: Data) throws
+    {
         guard let key = write.idempotencyKey else { return }
         // An expired entry for the same key may linger until the purge: the new one replaces it.
         try db.execute(

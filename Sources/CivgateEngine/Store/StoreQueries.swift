@@ -36,8 +36,10 @@ enum StoreQueries {
         ).map(summary)
         return RecordView(
             id: row["id"],
-            source: RecordView.Source(system: row["source_system"], recordId: row["source_record_id"], version: row["source_version"]),
-            event: row["event"], lane: Lane(rawValue: row["lane"]) ?? .live, receivedAt: Timestamp.iso(row["received_at"]),
+            source: RecordView.Source(
+                system: row["source_system"], recordId: row["source_record_id"], version: row["source_version"]),
+            event: row["event"], lane: Lane(rawValue: row["lane"]) ?? .live,
+            receivedAt: Timestamp.iso(row["received_at"]),
             state: aggregateState(deliveries.map(\.state)),
             deliveries: deliveries, warnings: decode([WarningView].self, row["warnings"]) ?? [])
     }
@@ -61,7 +63,8 @@ enum StoreQueries {
 
     static func lastError(_ row: Row) -> ErrorView? {
         guard let code: String = row["last_error_code"] else { return nil }
-        return ErrorView(code: code, detail: row["last_error_detail"] ?? "", at: Timestamp.iso(row["last_error_at"] ?? 0))
+        return ErrorView(
+            code: code, detail: row["last_error_detail"] ?? "", at: Timestamp.iso(row["last_error_at"] ?? 0))
     }
 
     static func deliveryView(_ db: Database, id: String) throws -> DeliveryView? {
@@ -72,7 +75,9 @@ enum StoreQueries {
         let transitions = try Row.fetchAll(
             db, sql: "SELECT at, from_state, to_state, cause FROM transitions WHERE delivery_id = ? ORDER BY id",
             arguments: [id]
-        ).map { TransitionView(at: Timestamp.iso($0["at"]), from: $0["from_state"], to: $0["to_state"], cause: $0["cause"]) }
+        ).map {
+            TransitionView(at: Timestamp.iso($0["at"]), from: $0["from_state"], to: $0["to_state"], cause: $0["cause"])
+        }
         let attempts = try Row.fetchAll(
             db, sql: "SELECT * FROM attempts WHERE delivery_id = ? ORDER BY id", arguments: [id]
         ).map {

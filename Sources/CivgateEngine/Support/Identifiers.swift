@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 
 /// Identifiers: time-ordered ids for records and deliveries, stable outbound idempotency keys, digests.
 public enum Identifiers {

@@ -44,8 +44,10 @@ public final class Metrics: Sendable {
             for name in byName.keys.sorted() {
                 lines.append("# HELP \(name) \(Self.help[name] ?? name)")
                 lines.append("# TYPE \(name) \(kind)")
-                for (key, value) in byName[name]!.sorted(by: { $0.key.labels.description < $1.key.labels.description }) {
-                    let labels = key.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",")
+                for (key, value) in byName[name]!.sorted(by: { $0.key.labels.description < $1.key.labels.description })
+                {
+                    let labels = key.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }.joined(
+                        separator: ",")
                     lines.append("\(name)\(labels.isEmpty ? "" : "{\(labels)}") \(value)")
                 }
             }

@@ -20,7 +20,8 @@ struct RunningGateway: Sendable {
     /// A second connection to the same SQLite file, for counting what was written.
     func count(_ table: String, where condition: String = "1") throws -> Int {
         let queue = try DatabaseQueue(path: store.path)
-        return try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(condition)") ?? 0 }
+        return try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(condition)") ?? 0
+        }
     }
 }
 
@@ -49,7 +50,8 @@ enum GatewayHarness {
             store: store, configuration: configuration, adapters: [PopulationAdapter()], directory: endpoints,
             logger: logger)
         let intake = RecordIntake(
-            validator: try SchemaValidator(schema: try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))))
+            validator: try SchemaValidator(
+                schema: try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))))
         let ingest = IngestService(
             store: store, intake: intake, configuration: configuration, logger: logger,
             onAccepted: { dispatcher.wake($0) })
@@ -68,11 +70,14 @@ enum GatewayHarness {
         services.append(
             buildGatewayApplication(
                 configuration: configuration, store: store, ingest: ingest,
-                readiness: { ReadinessReport(checks: ["dispatcher": .init(status: dispatcher.isRunning ? "ok" : "stopped")]) },
+                readiness: {
+                    ReadinessReport(checks: ["dispatcher": .init(status: dispatcher.isRunning ? "ok" : "stopped")])
+                },
                 onRequeued: { dispatcher.wakeAll() },
                 logger: logger,
                 onServerRunning: { host, port in portSink.yield(("gateway", "http://\(host):\(port)")) }))
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        let group = ServiceGroup(
+            services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
         let running = Task { try await group.run() }
         var urls: [String: String] = [:]
         for await (name, url) in ports {

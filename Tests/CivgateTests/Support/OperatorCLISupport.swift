@@ -53,7 +53,8 @@ enum OperatorCLI {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             throw error
         }
-        return OperatorCLIResult(arguments: arguments, status: process.terminationStatus, stdout: out.text, stderr: err.text)
+        return OperatorCLIResult(
+            arguments: arguments, status: process.terminationStatus, stdout: out.text, stderr: err.text)
     }
 
     /// Everything a pipe delivers until its writer closes it.
@@ -121,7 +122,8 @@ final class OperatorCLIStage: @unchecked Sendable {
             insuranceURL = url
         }
         let config = directory.appendingPathComponent("civgate.yaml")
-        try yaml(dataDir: directory.path, withInsurance: withInsurance).write(to: config, atomically: true, encoding: .utf8)
+        try yaml(dataDir: directory.path, withInsurance: withInsurance).write(
+            to: config, atomically: true, encoding: .utf8)
         var arguments = ["serve", "--config", config.path, "--destination", "population=\(populationURL)"]
         if let insuranceURL { arguments += ["--destination", "insurance=\(insuranceURL)"] }
         let server = try RunningProcess(arguments)
@@ -254,11 +256,17 @@ final class OperatorCLIStage: @unchecked Sendable {
     /// server's stderr.
     func diagnostics() -> String {
         let queue = try? DatabaseQueue(path: directory.appendingPathComponent("civgate.sqlite").path)
-        let rows = (try? queue?.read { db in
-            try Row.fetchAll(db, sql: "SELECT destination, state, last_error_code, COUNT(*) AS n FROM deliveries GROUP BY 1, 2, 3")
-        }) ?? []
-        let counts = rows.map { "\($0["destination"] as String? ?? "?") \($0["state"] as String? ?? "?") \($0["last_error_code"] as String? ?? "-"): \($0["n"] as Int? ?? 0)" }
-        return "deliveries: \(counts.joined(separator: "; "))\nserve stderr: \(server?.stderr.suffix(3000) ?? "(stopped)")"
+        let rows =
+            (try? queue?.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT destination, state, last_error_code, COUNT(*) AS n FROM deliveries GROUP BY 1, 2, 3")
+            }) ?? []
+        let counts = rows.map {
+            "\($0["destination"] as String? ?? "?") \($0["state"] as String? ?? "?") \($0["last_error_code"] as String? ?? "-"): \($0["n"] as Int? ?? 0)"
+        }
+        return
+            "deliveries: \(counts.joined(separator: "; "))\nserve stderr: \(server?.stderr.suffix(3000) ?? "(stopped)")"
     }
 
     /// Waits until every delivery is settled, with the diagnostics in the failure.
@@ -274,7 +282,9 @@ final class OperatorCLIStage: @unchecked Sendable {
     func endInsuranceOutage() async throws {
         guard let insuranceURL else { return }
         let cleared = try await TestHTTP.request(.DELETE, insuranceURL + "/_mock/faults")
-        guard (200..<300).contains(cleared.status) else { throw StageFailure(what: "DELETE /_mock/faults: \(cleared.status)") }
+        guard (200..<300).contains(cleared.status) else {
+            throw StageFailure(what: "DELETE /_mock/faults: \(cleared.status)")
+        }
     }
 
     /// `GET URL` as JSON (any shape).

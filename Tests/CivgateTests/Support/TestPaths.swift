@@ -28,7 +28,8 @@ enum TestPaths {
     static let binary: URL = {
         if let path = ProcessInfo.processInfo.environment["CIVGATE_BIN"] { return URL(fileURLWithPath: path) }
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("civgate"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                "civgate"),
             packageRoot.appendingPathComponent(".build/debug/civgate"),
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[1]

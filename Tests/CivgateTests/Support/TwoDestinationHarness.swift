@@ -22,7 +22,8 @@ struct TwoDestinationGateway: Sendable {
     /// A second connection to the same SQLite file, for counting what was written.
     func count(_ table: String, where condition: String = "1") throws -> Int {
         let queue = try DatabaseQueue(path: store.path)
-        return try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(condition)") ?? 0 }
+        return try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(condition)") ?? 0
+        }
     }
 
     /// `POST /v1/records`, expecting 202; the stored record view.
@@ -102,7 +103,8 @@ enum TwoDestinationHarness {
         let dispatcher = try Dispatcher(
             store: store, configuration: configuration, adapters: adapters, directory: endpoints, logger: logger)
         let intake = RecordIntake(
-            validator: try SchemaValidator(schema: try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))))
+            validator: try SchemaValidator(
+                schema: try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))))
         let ingest = IngestService(
             store: store, intake: intake, configuration: configuration, logger: logger,
             onAccepted: { dispatcher.wake($0) })
@@ -126,11 +128,14 @@ enum TwoDestinationHarness {
         services.append(
             buildGatewayApplication(
                 configuration: configuration, store: store, ingest: ingest,
-                readiness: { ReadinessReport(checks: ["dispatcher": .init(status: dispatcher.isRunning ? "ok" : "stopped")]) },
+                readiness: {
+                    ReadinessReport(checks: ["dispatcher": .init(status: dispatcher.isRunning ? "ok" : "stopped")])
+                },
                 onRequeued: { dispatcher.wakeAll() },
                 logger: logger,
                 onServerRunning: { host, port in portSink.yield(("gateway", "http://\(host):\(port)")) }))
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        let group = ServiceGroup(
+            services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
         let running = Task { try await group.run() }
         var urls: [String: String] = [:]
         for await (name, url) in ports {
@@ -138,7 +143,8 @@ enum TwoDestinationHarness {
             if urls.count == 3 { break }
         }
         let gateway = TwoDestinationGateway(
-            baseURL: urls["gateway"]!, populationURL: urls["population"]!, insuranceURL: urls["insurance"]!, store: store)
+            baseURL: urls["gateway"]!, populationURL: urls["population"]!, insuranceURL: urls["insurance"]!,
+            store: store)
         do {
             let result = try await body(gateway)
             await group.triggerGracefulShutdown()
