@@ -123,6 +123,9 @@ let package = Package(
             dependencies: [
                 "CivgateEngine", "PopulationAdapter", "PopulationMock", "InsuranceAdapter", "InsuranceMock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

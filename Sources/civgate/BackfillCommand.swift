@@ -39,7 +39,9 @@ struct BackfillCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("NDJSON file, or - for standard input.", valueName: "FILE|-"))
     var input: String
 
-    @Option(help: ArgumentHelp("Base URL of a running civgate: chunks go to POST /v1/records:batch.", valueName: "http://HOST:PORT"))
+    @Option(
+        help: ArgumentHelp(
+            "Base URL of a running civgate: chunks go to POST /v1/records:batch.", valueName: "http://HOST:PORT"))
     var url: String?
 
     @Flag(help: "Write to the store of --config/--data-dir in-process, without a server.")
@@ -67,7 +69,8 @@ struct BackfillCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (url != nil) != direct else {
-            throw ValidationError("say where the records go: --url http://HOST:PORT (a running civgate) or --direct (the store)")
+            throw ValidationError(
+                "say where the records go: --url http://HOST:PORT (a running civgate) or --direct (the store)")
         }
         if let url, URL(string: url)?.host == nil || !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
             throw ValidationError("--url \(url): expected http://HOST:PORT")
@@ -87,14 +90,16 @@ struct BackfillCommand: AsyncParsableCommand {
             var runner = BackfillRunner(
                 reader: BackfillReader(
                     handle: handle, startOffset: resumed?.offset ?? 0, linesDone: resumed?.line ?? 0, chunkLines: chunk),
-                sink: sink, parallel: parallel, checkpointPath: checkpointPath, checkpoint: checkpointPath.map { _ in
+                sink: sink, parallel: parallel, checkpointPath: checkpointPath,
+                checkpoint: checkpointPath.map { _ in
                     resumed ?? BackfillCheckpoint(input: absolute(input), offset: 0, line: 0, updatedAt: "")
                 }, progress: BackfillProgress(total: total, quiet: quiet), interrupt: interrupt)
             let ending = await runner.run()
             await sink.close()
             let summary = BackfillSummary(
                 input: input, resumedAfterLine: resumed?.line, linesRead: runner.linesRead, lastLine: runner.lastLine,
-                tally: runner.tally, seconds: runner.progress.elapsed, sinceStart: runner.checkpoint.map {
+                tally: runner.tally, seconds: runner.progress.elapsed,
+                sinceStart: runner.checkpoint.map {
                     BackfillSummary.Totals(accepted: $0.accepted, duplicate: $0.duplicate, rejected: $0.rejected)
                 })
             switch ending {
@@ -118,7 +123,8 @@ struct BackfillCommand: AsyncParsableCommand {
 
     private func resumeHint(_ checkpointPath: String?, lastLine: Int, why: String) -> String {
         guard let checkpointPath else {
-            return "\(why) after line \(lastLine) of standard input, which cannot resume: send the rest again (lines already stored answer duplicate)"
+            return
+                "\(why) after line \(lastLine) of standard input, which cannot resume: send the rest again (lines already stored answer duplicate)"
         }
         return "\(why) after line \(lastLine); run the same command again to resume from \(checkpointPath)"
     }
@@ -131,10 +137,16 @@ struct BackfillCommand: AsyncParsableCommand {
     /// left to read (for the progress bar).
     private func openInput() throws -> (FileHandle, BackfillCheckpoint?, String?, Int?) {
         if input == "-" {
-            if !quiet { Output.error("reading standard input: it cannot resume after an interruption (lines sent again answer duplicate)") }
+            if !quiet {
+                Output.error(
+                    "reading standard input: it cannot resume after an interruption (lines sent again answer duplicate)"
+                )
+            }
             return (FileHandle.standardInput, nil, nil, nil)
         }
-        guard let handle = FileHandle(forReadingAtPath: input) else { throw CommandFailure.usage("cannot read \(input)") }
+        guard let handle = FileHandle(forReadingAtPath: input) else {
+            throw CommandFailure.usage("cannot read \(input)")
+        }
         let path = checkpoint ?? input + ".checkpoint"
         var resumed: BackfillCheckpoint?
         if restart {
@@ -142,7 +154,8 @@ struct BackfillCommand: AsyncParsableCommand {
         } else if let saved = try BackfillCheckpoint.load(path: path) {
             let size = try handle.seekToEnd()
             guard saved.input == absolute(input) else {
-                throw CommandFailure.usage("the checkpoint \(path) belongs to \(saved.input); pass --checkpoint or --restart")
+                throw CommandFailure.usage(
+                    "the checkpoint \(path) belongs to \(saved.input); pass --checkpoint or --restart")
             }
             var boundary = saved.offset == 0
             if saved.offset > 0, saved.offset <= size {
@@ -150,11 +163,13 @@ struct BackfillCommand: AsyncParsableCommand {
                 boundary = (try handle.read(upToCount: 1)) == Data([0x0A]) || saved.offset == size
             }
             guard saved.offset <= size, boundary else {
-                throw CommandFailure.usage("the checkpoint \(path) does not match \(input) (changed since?); pass --restart to start over")
+                throw CommandFailure.usage(
+                    "the checkpoint \(path) does not match \(input) (changed since?); pass --restart to start over")
             }
             resumed = saved
             Output.error(
-                "resuming \(input) after line \(saved.line) (byte \(saved.offset)) from \(path); before: \(saved.accepted) accepted, \(saved.duplicate) duplicate, \(saved.rejected) rejected")
+                "resuming \(input) after line \(saved.line) (byte \(saved.offset)) from \(path); before: \(saved.accepted) accepted, \(saved.duplicate) duplicate, \(saved.rejected) rejected"
+            )
         }
         try handle.seek(toOffset: resumed?.offset ?? 0)
         let total = quiet ? nil : try BackfillReader.countLines(path: input, from: resumed?.offset ?? 0)
@@ -172,7 +187,8 @@ struct BackfillCommand: AsyncParsableCommand {
         let opened = try store.openStore()
         let schema = try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))
         let ingest = IngestService(
-            store: opened, intake: RecordIntake(validator: try SchemaValidator(schema: schema)), configuration: configuration,
+            store: opened, intake: RecordIntake(validator: try SchemaValidator(schema: schema)),
+            configuration: configuration,
             logger: LogSetup.logger("civgate-backfill"))
         return BackfillDirectSink(ingest: ingest, maxLineBytes: configuration.server.maxBodyBytes)
     }

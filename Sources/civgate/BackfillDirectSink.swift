@@ -28,7 +28,8 @@ final class BackfillDirectSink: BackfillSink {
                 next += 1
                 guard line.range.count <= maxLineBytes else {
                     group.addTask {
-                        BackfillLineOutcome(line: line.number, status: "rejected", problemCode: "body-too-large", problemPath: nil)
+                        BackfillLineOutcome(
+                            line: line.number, status: "rejected", problemCode: "body-too-large", problemPath: nil)
                     }
                     return
                 }
@@ -48,7 +49,8 @@ final class BackfillDirectSink: BackfillSink {
         }
         outcomes.sort { $0.line < $1.line }
         if let unavailable = outcomes.first(where: { $0.problemCode == "store-unavailable" }) {
-            throw BackfillSendFailure(description: "the store is unavailable (line \(unavailable.line))", retryable: true)
+            throw BackfillSendFailure(
+                description: "the store is unavailable (line \(unavailable.line))", retryable: true)
         }
         return outcomes
     }

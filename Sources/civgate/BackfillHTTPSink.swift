@@ -33,26 +33,30 @@ final class BackfillHTTPSink: BackfillSink {
             response = try await client.execute(request, timeout: timeout)
             body = try await response.body.collect(upTo: 256 << 20)
         } catch {
-            throw BackfillSendFailure(description: "no answer from \(endpoint) (\(Self.describe(error)))", retryable: true)
+            throw BackfillSendFailure(
+                description: "no answer from \(endpoint) (\(Self.describe(error)))", retryable: true)
         }
         guard response.status == .ok else {
             let code = Self.problemCode(body) ?? "http-\(response.status.code)"
             let retryable = response.status.code == 503 || response.status.code == 429 || response.status.code >= 502
-            throw BackfillSendFailure(description: "\(endpoint) answered \(response.status.code) (\(code))", retryable: retryable)
+            throw BackfillSendFailure(
+                description: "\(endpoint) answered \(response.status.code) (\(code))", retryable: retryable)
         }
         let decoder = JSONDecoder()
         var outcomes: [BackfillLineOutcome] = []
         outcomes.reserveCapacity(chunk.records.count)
         for line in body.readableBytesView.split(separator: 0x0A) where !line.isEmpty {
             guard var outcome = try? decoder.decode(BackfillLineOutcome.self, from: Data(line)) else {
-                throw BackfillSendFailure(description: "\(endpoint) sent a result line that is not JSON", retryable: true)
+                throw BackfillSendFailure(
+                    description: "\(endpoint) sent a result line that is not JSON", retryable: true)
             }
             outcome.line += chunk.firstLine - 1
             outcomes.append(outcome)
         }
         guard outcomes.map(\.line) == chunk.records.map(\.number) else {
             throw BackfillSendFailure(
-                description: "\(endpoint) answered \(outcomes.count) of \(chunk.records.count) lines (lines \(chunk.firstLine)–\(chunk.lastLine))",
+                description:
+                    "\(endpoint) answered \(outcomes.count) of \(chunk.records.count) lines (lines \(chunk.firstLine)–\(chunk.lastLine))",
                 retryable: true)
         }
         return outcomes

@@ -32,7 +32,11 @@ final class BackfillProgress {
     func finish(_ done: Int) {
         guard !quiet else { return }
         update(done, force: true)
-        if let bar { bar.finish() } else if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
+        if let bar {
+            bar.finish()
+        } else if isatty(STDERR_FILENO) == 1 {
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
     }
 
     /// Seconds since the start.

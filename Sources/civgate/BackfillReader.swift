@@ -53,14 +53,19 @@ final class BackfillReader {
         var records: [BackfillChunk.Line] = []
         for index in 0..<count {
             var range = starts[index]..<starts[index + 1]
-            if range.upperBound > range.lowerBound, bytes[range.upperBound - 1] == 0x0A { range = range.lowerBound..<(range.upperBound - 1) }
-            if range.upperBound > range.lowerBound, bytes[range.upperBound - 1] == 0x0D { range = range.lowerBound..<(range.upperBound - 1) }
+            if range.upperBound > range.lowerBound, bytes[range.upperBound - 1] == 0x0A {
+                range = range.lowerBound..<(range.upperBound - 1)
+            }
+            if range.upperBound > range.lowerBound, bytes[range.upperBound - 1] == 0x0D {
+                range = range.lowerBound..<(range.upperBound - 1)
+            }
             if bytes[range].contains(where: { $0 != 0x20 && $0 != 0x09 }) {
                 records.append(BackfillChunk.Line(number: line + index + 1, range: range))
             }
         }
         let chunk = BackfillChunk(
-            bytes: bytes, firstLine: line + 1, lastLine: line + count, records: records, endOffset: offset + UInt64(end))
+            bytes: bytes, firstLine: line + 1, lastLine: line + count, records: records, endOffset: offset + UInt64(end)
+        )
         line += count
         offset += UInt64(end)
         return chunk

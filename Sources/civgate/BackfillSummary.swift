@@ -37,7 +37,8 @@ struct BackfillSummary {
             }
             return try JSONOutput.print(
                 Document(
-                    outcome: outcome, input: input, resumedAfterLine: resumedAfterLine, linesRead: linesRead, lastLine: lastLine,
+                    outcome: outcome, input: input, resumedAfterLine: resumedAfterLine, linesRead: linesRead,
+                    lastLine: lastLine,
                     accepted: tally.accepted, duplicate: tally.duplicate, rejected: tally.rejected,
                     rejectionCodes: tally.rejectionCodes, firstRejections: tally.firstRejections,
                     seconds: (seconds * 10).rounded() / 10, sinceStart: sinceStart))
@@ -45,17 +46,22 @@ struct BackfillSummary {
         let rate = seconds > 0 ? Int(Double(linesRead) / seconds) : 0
         let resumed = resumedAfterLine.map { " (resumed after line \($0))" } ?? ""
         Output.line(
-            "backfill \(outcome): \(linesRead) lines read\(resumed) in \(String(format: "%.1f", seconds)) s (\(rate) lines/s): \(tally.accepted) accepted, \(tally.duplicate) duplicate, \(tally.rejected) rejected")
+            "backfill \(outcome): \(linesRead) lines read\(resumed) in \(String(format: "%.1f", seconds)) s (\(rate) lines/s): \(tally.accepted) accepted, \(tally.duplicate) duplicate, \(tally.rejected) rejected"
+        )
         if !tally.rejectionCodes.isEmpty {
             Output.line(
-                "rejected by code: " + tally.rejectionCodes.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                "rejected by code: "
+                    + tally.rejectionCodes.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(
+                        separator: ", "))
             Output.line(
                 "first rejected lines: "
-                    + tally.firstRejections.map { "line \($0.line) \($0.code)\($0.path.map { " at \($0)" } ?? "")" }.joined(separator: "; "))
+                    + tally.firstRejections.map { "line \($0.line) \($0.code)\($0.path.map { " at \($0)" } ?? "")" }
+                    .joined(separator: "; "))
         }
         if let sinceStart, resumedAfterLine != nil {
             Output.line(
-                "since the first line: \(sinceStart.accepted) accepted, \(sinceStart.duplicate) duplicate, \(sinceStart.rejected) rejected")
+                "since the first line: \(sinceStart.accepted) accepted, \(sinceStart.duplicate) duplicate, \(sinceStart.rejected) rejected"
+            )
         }
     }
 }

@@ -44,7 +44,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
-    @Option(name: .customLong("data-dir"), help: "Keep the store (and generated records) here instead of a temporary directory.")
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Keep the store (and generated records) here instead of a temporary directory.")
     var dataDir: String?
 
     @Option(help: "Base configuration (routes, destination settings); ports, store and workers are set by the bench.")
@@ -53,13 +55,17 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The record generator.")
     var generator = "../shared/tools/gen_records.py"
 
-    @Option(name: .customLong("records-file"), help: "Take records from this NDJSON file (slices per phase) instead of generating them.")
+    @Option(
+        name: .customLong("records-file"),
+        help: "Take records from this NDJSON file (slices per phase) instead of generating them.")
     var recordsFile: String?
 
     @Option(help: "Live delivery workers per destination.")
     var workers = 32
 
-    @Option(name: .customLong("backfill-workers"), help: "Backfill delivery workers per destination (with --million: --workers).")
+    @Option(
+        name: .customLong("backfill-workers"),
+        help: "Backfill delivery workers per destination (with --million: --workers).")
     var backfillWorkers = 8
 
     @Option(name: .customLong("batch-chunk"), help: "Lines per batch request.")
@@ -77,7 +83,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(
         parsing: .upToNextOption,
         help: ArgumentHelp(
-            "Run only these phases (for profiling): storage, http, single, batch, delivery, latency.", valueName: "phase"))
+            "Run only these phases (for profiling): storage, http, single, batch, delivery, latency.",
+            valueName: "phase"))
     var only: [String] = []
 
     /// Whether `phase` runs.
@@ -91,7 +98,9 @@ struct BenchCommand: AsyncParsableCommand {
         guard records >= 100 else { throw ValidationError("--records must be at least 100") }
         guard (1...1024).contains(clients) else { throw ValidationError("--clients must be between 1 and 1024") }
         guard workers > 0, backfillWorkers > 0, batchChunk > 0, batchStreams > 0, liveRate > 0, liveSeconds > 0 else {
-            throw ValidationError("--workers, --backfill-workers, --batch-chunk, --batch-streams, --live-rate and --live-seconds must be positive")
+            throw ValidationError(
+                "--workers, --backfill-workers, --batch-chunk, --batch-streams, --live-rate and --live-seconds must be positive"
+            )
         }
     }
 

@@ -17,7 +17,8 @@ struct BenchDataset {
         self.generator = generator
         self.source = source
         if source == nil, !FileManager.default.fileExists(atPath: generator) {
-            throw CommandFailure.usage("the record generator \(generator) is not there: pass --generator PATH or --records-file FILE")
+            throw CommandFailure.usage(
+                "the record generator \(generator) is not there: pass --generator PATH or --records-file FILE")
         }
     }
 
@@ -28,7 +29,8 @@ struct BenchDataset {
         if let source {
             if sourceLines == nil { sourceLines = try Self.lines(of: source) }
             guard used + count <= sourceLines!.count else {
-                throw CommandFailure.usage("--records-file \(source) has \(sourceLines!.count) lines; this run needs more")
+                throw CommandFailure.usage(
+                    "--records-file \(source) has \(sourceLines!.count) lines; this run needs more")
             }
             var out = Data()
             for line in sourceLines![used..<(used + count)] {
@@ -45,7 +47,9 @@ struct BenchDataset {
         let pieces = (0..<parts).map { path + ".part\($0)" }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, piece) in pieces.enumerated() {
-                let (generator, seed, start) = (generator, 100 + sequence * 16 + index, sequence * 10_000_000 + index * share)
+                let (generator, seed, start) = (
+                    generator, 100 + sequence * 16 + index, sequence * 10_000_000 + index * share
+                )
                 let size = min(share, count - index * share)
                 group.addTask {
                     try Self.generate(generator: generator, count: size, mix: mix, seed: seed, start: start, to: piece)
@@ -59,10 +63,14 @@ struct BenchDataset {
             return path
         }
         _ = FileManager.default.createFile(atPath: path, contents: nil)
-        guard let output = FileHandle(forWritingAtPath: path) else { throw CommandFailure.runtime("cannot write \(path)") }
+        guard let output = FileHandle(forWritingAtPath: path) else {
+            throw CommandFailure.runtime("cannot write \(path)")
+        }
         defer { try? output.close() }
         for piece in pieces {
-            guard let input = FileHandle(forReadingAtPath: piece) else { throw CommandFailure.runtime("cannot read \(piece)") }
+            guard let input = FileHandle(forReadingAtPath: piece) else {
+                throw CommandFailure.runtime("cannot read \(piece)")
+            }
             while let block = try input.read(upToCount: 8 << 20), !block.isEmpty { try output.write(contentsOf: block) }
             try? input.close()
             try? FileManager.default.removeItem(atPath: piece)
@@ -73,12 +81,15 @@ struct BenchDataset {
     /// Runs the generator with its output in `path`.
     static func generate(generator: String, count: Int, mix: String, seed: Int, start: Int, to path: String) throws {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
-        guard let output = FileHandle(forWritingAtPath: path) else { throw CommandFailure.runtime("cannot write \(path)") }
+        guard let output = FileHandle(forWritingAtPath: path) else {
+            throw CommandFailure.runtime("cannot write \(path)")
+        }
         defer { try? output.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "python3", generator, "--count", String(count), "--mix", mix, "--seed", String(seed), "--start", String(start),
+            "python3", generator, "--count", String(count), "--mix", mix, "--seed", String(seed), "--start",
+            String(start),
         ]
         process.standardOutput = output
         do {
@@ -94,7 +105,11 @@ struct BenchDataset {
 
     /// The non-blank lines of a file.
     static func lines(of path: String) throws -> [Data] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure.usage("cannot read \(path)") }
-        return data.split(separator: 0x0A).filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }.map { Data($0) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure.usage("cannot read \(path)")
+        }
+        return data.split(separator: 0x0A).filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }.map {
+            Data($0)
+        }
     }
 }

@@ -25,7 +25,8 @@ final class BenchGateway: Sendable {
         if ProcessInfo.processInfo.environment["CIVGATE_LOG_LEVEL"] == nil { logger.logLevel = .warning }
         self.logger = logger
         self.configuration = configuration
-        store = try SQLiteStore(directory: configuration.store.dataDir, busyTimeout: configuration.store.busyTimeout.duration)
+        store = try SQLiteStore(
+            directory: configuration.store.dataDir, busyTimeout: configuration.store.busyTimeout.duration)
         let directory = DestinationDirectory()
         let dispatcher = try Dispatcher(
             store: store, configuration: configuration, adapters: Catalog.adapters(configuration), directory: directory,
@@ -33,7 +34,8 @@ final class BenchGateway: Sendable {
         self.dispatcher = dispatcher
         let schema = try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))
         ingest = IngestService(
-            store: store, intake: RecordIntake(validator: try SchemaValidator(schema: schema)), configuration: configuration,
+            store: store, intake: RecordIntake(validator: try SchemaValidator(schema: schema)),
+            configuration: configuration,
             logger: logger, onAccepted: { dispatcher.wake($0) })
         var services: [any Service] = []
         let addresses = self.addresses
@@ -53,7 +55,8 @@ final class BenchGateway: Sendable {
                 readiness: { ReadinessReport(checks: ["store": .init(status: "ok")], destinations: [:]) },
                 onRequeued: { dispatcher.wakeAll() }, logger: logger,
                 onServerRunning: { host, port in await addresses.set("gateway", url: "http://\(host):\(port)") }))
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        let group = ServiceGroup(
+            services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
         self.group = group
         running = Task { try? await group.run() }
         for name in ["gateway"] + Catalog.mockNames { _ = await addresses.url(for: name) }
@@ -63,7 +66,8 @@ final class BenchGateway: Sendable {
 
     /// Starts delivering.
     func startDispatcher() async {
-        let group = ServiceGroup(services: [dispatcher], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        let group = ServiceGroup(
+            services: [dispatcher], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
         await dispatching.set(group, Task { try? await group.run() })
     }
 

@@ -18,7 +18,8 @@ enum BenchLiveTraffic {
         var ingestLatencies: [Double]
     }
 
-    static func run(client: HTTPClient, gateway: String, lines: [Data], rate: Double, keyPrefix: String) async -> Result {
+    static func run(client: HTTPClient, gateway: String, lines: [Data], rate: Double, keyPrefix: String) async -> Result
+    {
         let started = ContinuousClock.now
         return await withTaskGroup(of: (Sample?, Double).self) { group in
             for (index, line) in lines.enumerated() {
@@ -59,7 +60,9 @@ enum BenchLiveTraffic {
 
     /// Milliseconds from each sample's 202 to each of its deliveries' success (deliveries that did not
     /// succeed are counted apart).
-    static func deliveryLatencies(_ store: SQLiteStore, samples: [Sample]) async throws -> (latencies: [Double], unsucceeded: Int) {
+    static func deliveryLatencies(_ store: SQLiteStore, samples: [Sample]) async throws -> (
+        latencies: [Double], unsucceeded: Int
+    ) {
         let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         var latencies: [Double] = []
         var unsucceeded = 0

@@ -42,7 +42,8 @@ struct BenchLoad {
 
         /// `202×19990, 503×10` for notes.
         var statusSummary: String {
-            (statuses.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" } + (failures > 0 ? ["no answer×\(failures)"] : []))
+            (statuses.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }
+                + (failures > 0 ? ["no answer×\(failures)"] : []))
                 .joined(separator: ", ")
         }
     }
@@ -50,7 +51,9 @@ struct BenchLoad {
     let client: HTTPClient
 
     /// Sends `total` requests made by `make(index)` over `clients` concurrent clients.
-    func run(clients: Int, total: Int, keepBodies: Bool = false, make: @escaping @Sendable (Int) -> Request) async -> Result {
+    func run(clients: Int, total: Int, keepBodies: Bool = false, make: @escaping @Sendable (Int) -> Request) async
+        -> Result
+    {
         let next = BenchCounter()
         let started = ContinuousClock.now
         let client = self.client
@@ -100,4 +103,3 @@ struct BenchLoad {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }
-

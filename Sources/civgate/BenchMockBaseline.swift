@@ -23,15 +23,18 @@ enum BenchMockBaseline {
         for (index, line) in lines.enumerated() {
             guard case .success(let accepted) = intake.accept(line), accepted.record.event == .birth,
                 let child = accepted.record.subject("child"), let sex = child.sex, let year = child.birthDate?.year,
-                let pin = PersonalIdentificationNumber(provinceCode: "001", sex: sex, birthYear: year, serial: index % 1_000_000)
+                let pin = PersonalIdentificationNumber(
+                    provinceCode: "001", sex: sex, birthYear: year, serial: index % 1_000_000)
             else { continue }
             let pinJob = DeliveryJob(
-                deliveryID: "dlv_bench", record: accepted.record, operation: "assign-pin", outboundKey: "bench-http-pin-\(index)",
+                deliveryID: "dlv_bench", record: accepted.record, operation: "assign-pin",
+                outboundKey: "bench-http-pin-\(index)",
                 attempt: 1, today: today)
             if case .send(let request) = population.prepare(pinJob) { messages.population.append(request) }
             let cardJob = DeliveryJob(
                 deliveryID: "dlv_bench", record: accepted.record, operation: "issue-child-card",
-                outboundKey: "bench-http-card-\(index)", attempt: 1, upstreamResults: ["assign-pin": ["pin": pin.digits]],
+                outboundKey: "bench-http-card-\(index)", attempt: 1,
+                upstreamResults: ["assign-pin": ["pin": pin.digits]],
                 today: today)
             if case .send(let request) = insurance.prepare(cardJob) { messages.insurance.append(request) }
         }
@@ -41,7 +44,8 @@ enum BenchMockBaseline {
     /// A load request for `message` at the mock whose base URL is `base`.
     static func request(_ message: OutboundRequest, base: String) -> BenchLoad.Request {
         BenchLoad.Request(
-            url: base + message.path, contentType: message.contentType, headers: message.headers.map { ($0.key, $0.value) },
+            url: base + message.path, contentType: message.contentType,
+            headers: message.headers.map { ($0.key, $0.value) },
             body: ByteBuffer(bytes: message.body))
     }
 }

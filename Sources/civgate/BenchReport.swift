@@ -64,7 +64,8 @@ struct BenchReport: Codable, Sendable {
 
     /// By how much a row misses its target, e.g. ` (-23%)`.
     static func miss(_ row: BenchRow) -> String {
-        guard let target = row.target, let bound = Double(target.dropFirst(2).replacingOccurrences(of: ",", with: "")), bound > 0
+        guard let target = row.target, let bound = Double(target.dropFirst(2).replacingOccurrences(of: ",", with: "")),
+            bound > 0
         else { return "" }
         return String(format: " (%+.0f%%)", (row.value - bound) / bound * 100)
     }

@@ -18,7 +18,9 @@ extension BenchRun {
         let messages = BenchMockBaseline.messages(
             lines: try BenchDataset.lines(of: file), configuration: configuration,
             intake: RecordIntake(validator: try SchemaValidator(schema: schema)))
-        log("HTTP baseline: \(messages.population.count) assign-pin and \(messages.insurance.count) issue-child-card messages, \(options.clients) clients")
+        log(
+            "HTTP baseline: \(messages.population.count) assign-pin and \(messages.insurance.count) issue-child-card messages, \(options.clients) clients"
+        )
         let load = BenchLoad(client: client)
         let clients = options.clients
         let populationResult = await load.run(clients: clients, total: messages.population.count) { index in

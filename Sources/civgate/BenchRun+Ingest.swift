@@ -25,7 +25,8 @@ extension BenchRun {
         }
         let used = BenchResources.cpuSeconds() - cpu
         return IngestPhase(
-            result: result, cores: used / max(result.seconds, 0.001), cpuMicros: used * 1e6 / Double(max(1, lines.count)))
+            result: result, cores: used / max(result.seconds, 0.001),
+            cpuMicros: used * 1e6 / Double(max(1, lines.count)))
     }
 
     /// What a batch phase achieved.
@@ -43,7 +44,8 @@ extension BenchRun {
         log("batch ingest: \(file) in \(options.batchChunk)-line requests, \(streams) at once")
         let cpu = BenchResources.cpuSeconds()
         let phase = try await Self.backfill(
-            file: file, gateway: gateway, chunk: options.batchChunk, streams: streams, interrupt: interrupt, progress: false)
+            file: file, gateway: gateway, chunk: options.batchChunk, streams: streams, interrupt: interrupt,
+            progress: false)
         let used = BenchResources.cpuSeconds() - cpu
         var result = phase
         result.cores = used / max(phase.seconds, 0.001)
@@ -56,13 +58,16 @@ extension BenchRun {
         file: String, gateway: String, chunk: Int, streams: Int, interrupt: InterruptFlag, progress: Bool,
         onCommit: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> BatchPhase {
-        guard let handle = FileHandle(forReadingAtPath: file) else { throw CommandFailure.runtime("cannot read \(file)") }
+        guard let handle = FileHandle(forReadingAtPath: file) else {
+            throw CommandFailure.runtime("cannot read \(file)")
+        }
         defer { try? handle.close() }
         let sink = BackfillHTTPSink(baseURL: gateway, connections: streams)
         let total = progress ? try BackfillReader.countLines(path: file, from: 0) : nil
         var runner = BackfillRunner(
             reader: BackfillReader(handle: handle, startOffset: 0, linesDone: 0, chunkLines: chunk), sink: sink,
-            parallel: streams, checkpointPath: nil, checkpoint: nil, progress: BackfillProgress(total: total, quiet: !progress),
+            parallel: streams, checkpointPath: nil, checkpoint: nil,
+            progress: BackfillProgress(total: total, quiet: !progress),
             interrupt: interrupt, onCommit: onCommit)
         let started = ContinuousClock.now
         let ending = await runner.run()
@@ -70,7 +75,8 @@ extension BenchRun {
         await sink.close()
         if case .failed(let reason) = ending { throw CommandFailure.runtime("batch ingest failed: \(reason)") }
         return BatchPhase(
-            accepted: runner.tally.accepted, other: runner.tally.duplicate + runner.tally.rejected, seconds: seconds, cores: 0,
+            accepted: runner.tally.accepted, other: runner.tally.duplicate + runner.tally.rejected, seconds: seconds,
+            cores: 0,
             cpuMicros: 0)
     }
 }

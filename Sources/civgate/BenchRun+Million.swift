@@ -24,7 +24,9 @@ extension BenchRun {
         await gateway.startDispatcher()
         let janitor = BenchMockJanitor(client: client, mocks: mocks)
         defer { janitor.stop() }
-        log("civgate on \(gatewayURL): backfill of \(count) records, \(options.batchStreams)×\(options.batchChunk)-line requests; deliveries run alongside")
+        log(
+            "civgate on \(gatewayURL): backfill of \(count) records, \(options.batchStreams)×\(options.batchChunk)-line requests; deliveries run alongside"
+        )
 
         let started = ContinuousClock.now
         let cpu = BenchResources.cpuSeconds()
@@ -52,7 +54,9 @@ extension BenchRun {
             if ContinuousClock.now - lastReport >= .seconds(10) {
                 lastReport = ContinuousClock.now
                 let memory = BenchResources.memory()
-                log("t=\(Int(BenchStats.seconds(ContinuousClock.now - started)))s: \(active) deliveries active; RSS \(Int(memory.rss)) MiB")
+                log(
+                    "t=\(Int(BenchStats.seconds(ContinuousClock.now - started)))s: \(active) deliveries active; RSS \(Int(memory.rss)) MiB"
+                )
             }
             if ingestDone == nil { ingestDone = outcome.value }
             if ingestDone != nil, active == 0 {
@@ -72,20 +76,34 @@ extension BenchRun {
         let perRecord = Double(counts.total) / Double(max(1, records))
         let deliveryRate = Double(counts.succeeded) / seconds
         let projected = max(
-            Double(count) / max(Double(records) / ingestSeconds, 0.001), Double(count) * perRecord / max(deliveryRate, 0.001))
+            Double(count) / max(Double(records) / ingestSeconds, 0.001),
+            Double(count) * perRecord / max(deliveryRate, 0.001))
         let state =
             "\(records) records ingested in \(Int(ingestSeconds)) s; \(counts.succeeded) of \(counts.total) deliveries succeeded, \(counts.active) pending or in flight, \(counts.waiting) waiting, \(counts.attention) need attention; CPU \(String(format: "%.2f", cores)) cores"
         if settled {
             add(.make("1M", "1,000,000 records ingested and delivered", seconds, "s", atMost: 600, note: state))
         } else {
-            add(.make("1M", "1,000,000 records: NOT FINISHED in \(Int(seconds)) s; projected total", projected, "s", atMost: 600,
-                note: state + "; projection = the slower of ingest and delivery at the rates reached"))
+            add(
+                .make(
+                    "1M", "1,000,000 records: NOT FINISHED in \(Int(seconds)) s; projected total", projected, "s",
+                    atMost: 600,
+                    note: state + "; projection = the slower of ingest and delivery at the rates reached"))
         }
-        add(.make("1M", "batch ingest rate (while delivering)", Double(records) / max(ingestSeconds, 0.001), "records/s", atLeast: 20000))
+        add(
+            .make(
+                "1M", "batch ingest rate (while delivering)", Double(records) / max(ingestSeconds, 0.001), "records/s",
+                atLeast: 20000))
         add(.make("1M", "delivery rate (whole run)", deliveryRate, "/s", atLeast: 3000))
-        add(.make("1M", "peak RSS (VmHWM)", memory.peak, "MiB", atMost: 300,
-            note: "one process: gateway + both mocks + load generator"))
-        note("--million: backfill lane with \(options.workers) workers per destination (nothing live to protect); records from gen_records.py --mix all, generated before the clock starts.")
+        add(
+            .make(
+                "1M", "peak RSS (VmHWM)", memory.peak, "MiB", atMost: 300,
+                note: "one process: gateway + both mocks + load generator"))
+        let source =
+            options.recordsFile.map { "every line of \($0)" }
+            ?? "gen_records.py --mix all, generated before the clock starts"
+        note(
+            "--million: backfill lane with \(options.workers) workers per destination (nothing live to protect); records: \(source)."
+        )
         await gateway.stop()
         try checkInterrupt()
     }

@@ -10,11 +10,16 @@ extension BenchRun {
         let gatewayPhases = ["http", "single", "batch", "delivery", "latency"].contains(where: wants)
         log("generating records (not timed): \(count) per phase")
         let singleFile = try await dataset.make("single-live", count: count, mix: "live")
-        let batchFile = wants("batch") ? try await dataset.make("batch-historical", count: count, mix: "historical") : nil
+        let batchFile =
+            wants("batch") ? try await dataset.make("batch-historical", count: count, mix: "historical") : nil
         let endToEndFile = wants("delivery") ? try await dataset.make("e2e-live", count: count, mix: "live") : nil
-        let idleFile = wants("latency") ? try await dataset.make("latency-idle-live", count: liveCount, mix: "live") : nil
-        let busyFile = wants("latency") ? try await dataset.make("latency-busy-live", count: liveCount, mix: "live") : nil
-        let backfillFile = wants("latency") ? try await dataset.make("latency-backfill-historical", count: count, mix: "historical") : nil
+        let idleFile =
+            wants("latency") ? try await dataset.make("latency-idle-live", count: liveCount, mix: "live") : nil
+        let busyFile =
+            wants("latency") ? try await dataset.make("latency-busy-live", count: liveCount, mix: "live") : nil
+        let backfillFile =
+            wants("latency")
+            ? try await dataset.make("latency-backfill-historical", count: count, mix: "historical") : nil
         let httpFile = wants("http") ? try await dataset.make("http-baseline-live", count: count, mix: "live") : nil
         try checkInterrupt()
 
@@ -28,11 +33,13 @@ extension BenchRun {
             log("civgate on \(gatewayURL), mocks on \(mocks.joined(separator: ", ")); dispatcher not started yet")
             // 3 and 4: ingest with nothing delivering.
             if wants("single") {
-                results.single = try await singleIngest(file: singleFile, gateway: gatewayURL, keyPrefix: "bench-single")
+                results.single = try await singleIngest(
+                    file: singleFile, gateway: gatewayURL, keyPrefix: "bench-single")
                 try checkInterrupt()
             }
             if let batchFile {
-                results.batch = try await batchIngest(file: batchFile, gateway: gatewayURL, streams: options.batchStreams)
+                results.batch = try await batchIngest(
+                    file: batchFile, gateway: gatewayURL, streams: options.batchStreams)
                 try checkInterrupt()
             }
             // 5 and 6: the dispatcher runs.
@@ -47,9 +54,11 @@ extension BenchRun {
                     try checkInterrupt()
                 }
                 if let idleFile, let busyFile, let backfillFile {
-                    results.idle = try await liveLatency(gateway, file: idleFile, keyPrefix: "bench-idle", backfill: nil)
+                    results.idle = try await liveLatency(
+                        gateway, file: idleFile, keyPrefix: "bench-idle", backfill: nil)
                     try checkInterrupt()
-                    results.busy = try await liveLatency(gateway, file: busyFile, keyPrefix: "bench-busy", backfill: backfillFile)
+                    results.busy = try await liveLatency(
+                        gateway, file: busyFile, keyPrefix: "bench-busy", backfill: backfillFile)
                     try checkInterrupt()
                 }
                 await gateway.stopDispatcher()
@@ -73,11 +82,16 @@ extension BenchRun {
             log("storage baseline: the rows of the single-record phase, straight through SQLiteStore.ingest")
             results.storage = try await BenchStorageBaseline.run(
                 lines: try BenchDataset.lines(of: singleFile),
-                directory: (directory as NSString).appendingPathComponent("storage-baseline"), configuration: configuration,
+                directory: (directory as NSString).appendingPathComponent("storage-baseline"),
+                configuration: configuration,
                 concurrency: options.clients)
         }
         addRows(results)
-        note("Baselines were measured in the same run: the HTTP baseline after the gateway phases (dispatcher stopped, mocks emptied), the storage baseline last, on a store of its own, with the records already validated.")
-        note("Ratios: single and batch ingest against the storage baseline; delivery rates against both mocks' combined request rate; latency during backfill against idle.")
+        note(
+            "Baselines were measured in the same run: the HTTP baseline after the gateway phases (dispatcher stopped, mocks emptied), the storage baseline last, on a store of its own, with the records already validated."
+        )
+        note(
+            "Ratios: single and batch ingest against the storage baseline; delivery rates against both mocks' combined request rate; latency during backfill against idle."
+        )
     }
 }

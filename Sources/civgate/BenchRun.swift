@@ -22,7 +22,8 @@ final class BenchRun {
             directory = dataDir
             temporary = false
         } else {
-            directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("civgate-bench-\(UUID().uuidString.prefix(8))")
+            directory = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+                "civgate-bench-\(UUID().uuidString.prefix(8))")
             temporary = true
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -57,11 +58,15 @@ final class BenchRun {
         report.configuration = [
             "destinations": configuration.destinations.keys.sorted().joined(separator: ", "),
             "workers per destination": "\(options.workers) live, \(backfillWorkers) backfill",
-            "dispatcher": "claims 1 delivery per worker loop, poll \(configuration.dispatcher.pollInterval.milliseconds) ms, woken by ingest",
-            "store": "SQLite WAL, synchronous=FULL, group commit (up to 512 writes per transaction), in \(configuration.store.dataDir)",
+            "dispatcher":
+                "claims 1 delivery per worker loop, poll \(configuration.dispatcher.pollInterval.milliseconds) ms, woken by ingest",
+            "store":
+                "SQLite WAL, synchronous=FULL, group commit (up to 512 writes per transaction), in \(configuration.store.dataDir)",
             "mocks": "in-process, no faults; their request logs emptied every 2 s (POST /_mock/reset)",
-            "load": "in-process AsyncHTTPClient, keep-alive; \(options.clients) clients for single-record ingest and the HTTP baseline",
-            "records": options.recordsFile.map { "slices of \($0)" } ?? "gen_records.py (\(options.generator)), new ids per phase",
+            "load":
+                "in-process AsyncHTTPClient, keep-alive; \(options.clients) clients for single-record ingest and the HTTP baseline",
+            "records": options.recordsFile.map { "slices of \($0)" }
+                ?? "gen_records.py (\(options.generator)), new ids per phase",
             "build": Self.buildKind,
         ]
         return configuration
@@ -79,7 +84,9 @@ final class BenchRun {
     func add(_ row: BenchRow) {
         report.rows.append(row)
         if !options.json {
-            log(BenchReport.cells(row).filter { $0 != "-" }.joined(separator: "  ") + (row.note.map { "  (\($0))" } ?? ""))
+            log(
+                BenchReport.cells(row).filter { $0 != "-" }.joined(separator: "  ")
+                    + (row.note.map { "  (\($0))" } ?? ""))
         }
     }
 
@@ -123,4 +130,3 @@ final class BenchRun {
         if temporary { try? FileManager.default.removeItem(atPath: directory) }
     }
 }
-

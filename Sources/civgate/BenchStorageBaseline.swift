@@ -19,7 +19,9 @@ enum BenchStorageBaseline {
         var rate: Double { seconds > 0 ? Double(writes) / seconds : 0 }
     }
 
-    static func run(lines: [Data], directory: String, configuration: GatewayConfiguration, concurrency: Int) async throws -> Result {
+    static func run(lines: [Data], directory: String, configuration: GatewayConfiguration, concurrency: Int)
+        async throws -> Result
+    {
         var configuration = configuration
         configuration.store.dataDir = directory
         let store = try SQLiteStore(directory: directory, busyTimeout: configuration.store.busyTimeout.duration)

@@ -8,14 +8,17 @@ import Testing
 /// OpenAPI component schemas read by the engine's JSON Schema validator. They must agree.
 @Suite("Insurance contract conformance")
 struct InsuranceContractTests {
-    /// Every message from the shared samples, the golden input records and 1,000 generated records.
-    @Test("every message built from all samples and 1,000 generated records passes the mock and the OpenAPI schema")
+    /// Every message from the shared samples, the golden input records and 2,000 generated records (all
+    /// events, both mixes).
+    @Test("every message built from all samples and 2,000 generated records passes the mock and the OpenAPI schema")
     func everyMessageConforms() throws {
         let intake = try TestIntake.make()
         var inputs = TestPaths.jsonFiles(in: TestPaths.samples).map { try? Data(contentsOf: $0) }.compactMap { $0 }
         inputs += TestPaths.jsonFiles(in: InsuranceFixtures.recordsFolder).compactMap { try? Data(contentsOf: $0) }
         #expect(inputs.count >= 14)
         inputs += try RecordGenerator.lines(count: 1000, seed: 20261120)
+        inputs += try RecordGenerator.lines(count: 500, seed: 20261121, mix: "live")
+        inputs += try RecordGenerator.lines(count: 500, seed: 20261122, mix: "historical")
         let document = try InsuranceOpenAPI.document()
         var schemas: [String: SchemaValidator] = [:]
         for operation in InsuranceOpenAPI.schemaNames.keys {

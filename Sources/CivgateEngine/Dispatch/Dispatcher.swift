@@ -166,7 +166,9 @@ public final class Dispatcher: Service, Sendable {
                 continue
             }
             for delivery in claimed {
-                let result = await withLeaseRenewed(delivery.id, lease: lease) { await processor.process(delivery) }
+                let result = await withLeaseRenewed(delivery.id, attempt: delivery.attempt, lease: lease) {
+                    await processor.process(delivery)
+                }
                 breaker.record(success: result.healthy)
                 wake(result.released)
             }
@@ -176,13 +178,13 @@ public final class Dispatcher: Service, Sendable {
     /// Runs `body` while renewing the delivery's lease every third of its length, so an attempt slower
     /// than the lease is never taken over (and sent twice) by another worker while it still runs.
     private func withLeaseRenewed<T: Sendable>(
-        _ id: String, lease: Int64, _ body: () async -> T
+        _ id: String, attempt: Int, lease: Int64, _ body: () async -> T
     ) async -> T {
         let renewal = Task { [store, owner] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(max(lease / 3, 10)))
                 if Task.isCancelled { return }
-                _ = try? await store.renewLease(id: id, owner: owner, until: Timestamp.now() + lease)
+                _ = try? await store.renewLease(id: id, owner: owner, attempt: attempt, until: Timestamp.now() + lease)
             }
         }
         defer { renewal.cancel() }

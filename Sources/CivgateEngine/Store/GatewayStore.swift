@@ -20,7 +20,7 @@ public protocol GatewayStore: Sendable {
     @discardableResult
     func complete(_ completion: DeliveryCompletion, now: Int64) async throws -> Set<String>
     /// Extends `owner`'s lease on an in-flight delivery; `false` when the lease was lost.
-    func renewLease(id: String, owner: String, until: Int64) async throws -> Bool
+    func renewLease(id: String, owner: String, attempt: Int, until: Int64) async throws -> Bool
     /// Gives back every lease `owner` holds (graceful shutdown); returns how many.
     @discardableResult
     func releaseLeases(owner: String, now: Int64) async throws -> Int
