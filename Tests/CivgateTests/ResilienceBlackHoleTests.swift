@@ -6,7 +6,9 @@ import Testing
 /// both as independent steps: the healthy destination must not wait for the hung one.
 @Suite("Resilience: a destination that never answers", .serialized)
 struct ResilienceBlackHoleTests {
-    @Test("population black-holes everything: insurance report-death still succeeds, the breaker opens, all is delivered after")
+    @Test(
+        "population black-holes everything: insurance report-death still succeeds, the breaker opens, all is delivered after"
+    )
     func blackHole() async throws {
         let deaths = try RecordGenerator.lines(event: "death", count: 120, seed: 5, mix: "live")
         try #require(deaths.count >= 15)
@@ -56,7 +58,8 @@ struct ResilienceBlackHoleTests {
             #expect(destinations["insurance"] == "closed")
             return destinations["population"] == "open"
         }
-        let blackHoles = (try await population.faultSnapshot()["counters"] as? [String: Any])?["blackHoles"] as? Int ?? 0
+        let blackHoles =
+            (try await population.faultSnapshot()["counters"] as? [String: Any])?["blackHoles"] as? Int ?? 0
         #expect(blackHoles >= 3)
         let timeouts = try database.count(
             "attempts a JOIN deliveries d ON d.id = a.delivery_id",
@@ -73,7 +76,9 @@ struct ResilienceBlackHoleTests {
         }
         for mock in [population, insurance] {
             let effects = try await mock.effects()
-            #expect(effects.count == deaths.count && effects.values.allSatisfy { $0 == 1 }, "\(mock.name): \(effects.count)")
+            #expect(
+                effects.count == deaths.count && effects.values.allSatisfy { $0 == 1 }, "\(mock.name): \(effects.count)"
+            )
         }
         let breakerAfter = try await TestHTTP.get(url + "/readyz").json["destinations"] as? [String: String]
         print(

@@ -46,7 +46,9 @@ struct ResilienceKillTests {
         // three while delivering, each after a number of requests reached the mocks.
         var random = ResilienceRandom(seed: Self.seed)
         var postingKills: Set<Int> = []
-        while postingKills.count < 5 { postingKills.insert(Int.random(in: 20..<(Self.recordCount - 20), using: &random)) }
+        while postingKills.count < 5 {
+            postingKills.insert(Int.random(in: 20..<(Self.recordCount - 20), using: &random))
+        }
         let deliveryKillSteps = (0..<3).map { _ in Int.random(in: 10...80, using: &random) }
 
         // Clients: each posts its share, retrying with the SAME key until civgate answers 202.
@@ -140,18 +142,21 @@ struct ResilienceKillTests {
         let duplicated = effects.values.flatMap { $0.filter { $0.value != 1 } }
         #expect(duplicated.isEmpty, "effects other than 1: \(duplicated.prefix(10))")
         let sent = try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT destination, outbound_key, result FROM deliveries WHERE state = 'succeeded'")
-                .map { row -> (String, String, Bool) in
-                    let result = (row["result"] as String?) ?? ""
-                    return (row["destination"], row["outbound_key"], result.contains("\"skipped\""))
-                }
+            try Row.fetchAll(
+                db, sql: "SELECT destination, outbound_key, result FROM deliveries WHERE state = 'succeeded'"
+            )
+            .map { row -> (String, String, Bool) in
+                let result = (row["result"] as String?) ?? ""
+                return (row["destination"], row["outbound_key"], result.contains("\"skipped\""))
+            }
         }
         let missingEffects = sent.filter { destination, key, skipped in !skipped && effects[destination]?[key] == nil }
         #expect(missingEffects.isEmpty, "succeeded without an effect at the destination: \(missingEffects.prefix(5))")
 
         // Nothing in flight (the operator command, and the file), one record per acknowledged id.
         let listed = try await ResilienceCLI.run([
-            "deliveries", "list", "--config", configPath, "--data-dir", dataDirectory.path, "--state", "in_flight", "--json",
+            "deliveries", "list", "--config", configPath, "--data-dir", dataDirectory.path, "--state", "in_flight",
+            "--json",
         ])
         #expect(listed.status == 0)
         let inFlightRows = (try? JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [Any])?.count
@@ -165,7 +170,9 @@ struct ResilienceKillTests {
         var replayMismatches: [String] = []
         for (index, ack) in acks.sorted(by: { $0.key < $1.key }) {
             let again = try await TestHTTP.postRecord(url, lines[index], key: "resilience-kill-\(index)")
-            if again.status != 202 || again.json["id"] as? String != ack.id || again.headers["idempotent-replayed"] != "true" {
+            if again.status != 202 || again.json["id"] as? String != ack.id
+                || again.headers["idempotent-replayed"] != "true"
+            {
                 replayMismatches.append("#\(index): \(again.status) \(again.json["id"] ?? "-")")
             }
         }
@@ -177,7 +184,9 @@ struct ResilienceKillTests {
         let deliveries = try database.count("deliveries")
         func describe(_ counters: [String: Any]?) -> String {
             guard let counters else { return "-" }
-            let errors = (counters["errors"] as? [String: Int] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            let errors = (counters["errors"] as? [String: Int] ?? [:]).sorted { $0.key < $1.key }.map {
+                "\($0.key)=\($0.value)"
+            }
             return "requests=\(counters["requests"] ?? 0) errors{\(errors.joined(separator: ","))} "
                 + "resets=\(counters["resets"] ?? 0) droppedReplies=\(counters["droppedReplies"] ?? 0)"
         }

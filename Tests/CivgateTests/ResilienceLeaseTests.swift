@@ -44,7 +44,9 @@ struct ResilienceLeaseTests {
         }
         let sent = try await population.requests().filter { $0["key"] as? String == key }
         let view = try await TestHTTP.get(url + "/v1/deliveries/\(deliveryID)").json
-        let transitions = (view["transitions"] as? [[String: Any]] ?? []).map { "\($0["to"] ?? "?"): \($0["cause"] ?? "")" }
+        let transitions = (view["transitions"] as? [[String: Any]] ?? []).map {
+            "\($0["to"] ?? "?"): \($0["cause"] ?? "")"
+        }
         let takeovers = transitions.filter { $0.contains("expired") }
         #expect(
             sent.count == 1,
@@ -71,7 +73,8 @@ struct ResilienceLeaseTests {
         // longer than the 2 s lease. The destination itself answers at once.
         var limited = ResilienceConfig.Destination()
         limited.rateLimit = 1
-        let configPath = try ResilienceConfig.write(in: work, dataDirectory: dataDirectory, lease: "2s", population: limited)
+        let configPath = try ResilienceConfig.write(
+            in: work, dataDirectory: dataDirectory, lease: "2s", population: limited)
         let gateway = ResilienceGateway(
             configPath: configPath, dataDirectory: dataDirectory,
             destinations: ["population": population.url, "insurance": insurance.url])
@@ -86,14 +89,17 @@ struct ResilienceLeaseTests {
         }
         try await waitUntil(timeout: .seconds(15), "the rate-limited stragglers to reach the mock") {
             // Every claim ends with a request; wait until the mock saw one per claim.
-            try await population.requests().count >= (try database.count("transitions", where: "to_state = 'in_flight'"))
+            try await population.requests().count
+                >= (try database.count("transitions", where: "to_state = 'in_flight'"))
         }
         let requests = try await population.requests()
         let keys = requests.compactMap { $0["key"] as? String }
         let sentTwice = Dictionary(grouping: keys, by: { $0 }).filter { $0.value.count > 1 }.count
         let takeovers = try database.count("transitions", where: "cause LIKE 'lease of % expired%'")
         #expect(takeovers == 0, "leases of waiting workers taken over: \(takeovers)")
-        #expect(sentTwice == 0, "\(sentTwice) of \(marriages.count) deliveries were sent more than once (\(requests.count) requests)")
+        #expect(
+            sentTwice == 0,
+            "\(sentTwice) of \(marriages.count) deliveries were sent more than once (\(requests.count) requests)")
         #expect(try await population.effects().values.allSatisfy { $0 == 1 })
         try await gateway.stop()
         await population.stop()

@@ -22,16 +22,19 @@ struct ResilienceMockOracleTests {
             let replies = try await Self.burst(
                 population.url + "/dancu/v1/cap-so-dinh-danh", body: Data(mapped.stdout.utf8), key: key,
                 contentType: "application/xml")
-            let pins = Set(replies.compactMap { reply in
-                reply.text.firstRange(of: /<dc:SoDinhDanh>\d+<\/dc:SoDinhDanh>/).map { String(reply.text[$0]) }
-            })
+            let pins = Set(
+                replies.compactMap { reply in
+                    reply.text.firstRange(of: /<dc:SoDinhDanh>\d+<\/dc:SoDinhDanh>/).map { String(reply.text[$0]) }
+                })
             let effects = try await population.effects()[key] ?? 0
             #expect(replies.allSatisfy { $0.status == 200 }, "\(replies.map(\.status))")
             rounds.append("effects=\(effects) pins=\(pins.count)")
             if effects != 1 || pins.count != 1 { break }
         }
         let broken = rounds.filter { $0 != "effects=1 pins=1" }
-        #expect(broken.isEmpty, "\(broken.count) of \(rounds.count) rounds of 16 concurrent requests with one key: \(broken)")
+        #expect(
+            broken.isEmpty,
+            "\(broken.count) of \(rounds.count) rounds of 16 concurrent requests with one key: \(broken)")
         await population.stop()
     }
 
@@ -64,7 +67,9 @@ struct ResilienceMockOracleTests {
         let deaths = try RecordGenerator.lines(event: "death", count: 40, seed: 5, mix: "live")
         let file = TestPaths.temporaryDirectory("civgate-resilience-oracle").appendingPathComponent("death.json")
         try #require(deaths.first).write(to: file)
-        let mapped = try await ResilienceCLI.run(["map", file.path, "--destination", "population", "--operation", "record-death"])
+        let mapped = try await ResilienceCLI.run([
+            "map", file.path, "--destination", "population", "--operation", "record-death",
+        ])
         try #require(mapped.status == 0)
         let key = try #require(Self.requestKey(in: mapped.stdout))
         let population = try await ResilienceMock.start("population")
@@ -88,7 +93,9 @@ struct ResilienceMockOracleTests {
         let deaths = try RecordGenerator.lines(event: "death", count: 40, seed: 5, mix: "live")
         let file = TestPaths.temporaryDirectory("civgate-resilience-oracle").appendingPathComponent("death.json")
         try #require(deaths.first).write(to: file)
-        let mapped = try await ResilienceCLI.run(["map", file.path, "--destination", "insurance", "--operation", "report-death"])
+        let mapped = try await ResilienceCLI.run([
+            "map", file.path, "--destination", "insurance", "--operation", "report-death",
+        ])
         try #require(mapped.status == 0, "\(mapped.stdout)")
         let body = try #require(
             try JSONSerialization.jsonObject(with: Data(mapped.stdout.utf8)) as? [String: Any])
@@ -99,8 +106,11 @@ struct ResilienceMockOracleTests {
         for _ in 0..<Self.rounds {
             _ = try await TestHTTP.request(.POST, insurance.url + "/_mock/reset")
             let replies = try await Self.burst(
-                insurance.url + "/bhyt/v1/bao-tu", body: Data(mapped.stdout.utf8), key: key, contentType: "application/json")
-            #expect(replies.allSatisfy { $0.status == 200 }, "\(replies.map { "\($0.status) \($0.text.prefix(120))" }.prefix(3))")
+                insurance.url + "/bhyt/v1/bao-tu", body: Data(mapped.stdout.utf8), key: key,
+                contentType: "application/json")
+            #expect(
+                replies.allSatisfy { $0.status == 200 },
+                "\(replies.map { "\($0.status) \($0.text.prefix(120))" }.prefix(3))")
             effectsPerRound.append(try await insurance.effects()[key] ?? 0)
             if effectsPerRound.last != 1 { break }
         }

@@ -68,10 +68,13 @@ struct ResilienceOutageTests {
     }
 
     /// The population delivery of a record: its outbound key and state.
-    static func populationDelivery(of recordID: String, in database: ResilienceDatabase) throws -> (key: String, state: String) {
+    static func populationDelivery(of recordID: String, in database: ResilienceDatabase) throws -> (
+        key: String, state: String
+    ) {
         try database.read { db in
             let row = try Row.fetchOne(
-                db, sql: "SELECT outbound_key, state FROM deliveries WHERE record_id = ? AND destination = 'population'",
+                db,
+                sql: "SELECT outbound_key, state FROM deliveries WHERE record_id = ? AND destination = 'population'",
                 arguments: [recordID])!
             return (row["outbound_key"], row["state"])
         }
@@ -82,16 +85,21 @@ struct ResilienceOutageTests {
         requests.first { $0["key"] as? String == key }?["sequence"] as? Int
     }
 
-    @Test("population answers 503 to everything, then comes back: all is delivered, each person's events in registration order")
+    @Test(
+        "population answers 503 to everything, then comes back: all is delivered, each person's events in registration order"
+    )
     func outageThenBack() async throws {
         let running = try await Self.start(label: "outage")
-        let (population, insurance, database, url) = (running.population, running.insurance, running.database, running.url)
+        let (population, insurance, database, url) = (
+            running.population, running.insurance, running.database, running.url
+        )
         var pairs = try Self.makePairs(start: 0)
         let bulk = try RecordGenerator.lines(count: 40, seed: 12, mix: "live", start: 1000)
 
         // During the outage, in arrival order = registration order: the marriages, other records, the deaths.
         for index in pairs.indices {
-            pairs[index].marriageID = try await Self.post(pairs[index].marriage, key: "outage-marriage-\(index)", to: url)
+            pairs[index].marriageID = try await Self.post(
+                pairs[index].marriage, key: "outage-marriage-\(index)", to: url)
         }
         var bulkIDs: [String] = []
         for (index, body) in bulk.enumerated() {
@@ -106,7 +114,9 @@ struct ResilienceOutageTests {
         try await waitUntil(timeout: .seconds(20), "every marriage to have failed twice at population") {
             try database.count(
                 "deliveries d JOIN records r ON r.id = d.record_id",
-                where: "r.event = 'marriage' AND d.destination = 'population' AND d.attempts >= 2 AND d.state <> 'succeeded'")
+                where:
+                    "r.event = 'marriage' AND d.destination = 'population' AND d.attempts >= 2 AND d.state <> 'succeeded'"
+            )
                 >= Self.pairs
         }
         for pair in pairs {
@@ -116,7 +126,8 @@ struct ResilienceOutageTests {
             try database.count(
                 "deliveries d JOIN records r ON r.id = d.record_id",
                 where: "r.event = 'death' AND d.destination = 'insurance' AND d.state = 'succeeded'")
-                == pairs.count + bulk.filter { (try? ResilienceRecords.object($0)["event"] as? String) == "death" }.count
+                == pairs.count
+                + bulk.filter { (try? ResilienceRecords.object($0)["event"] as? String) == "death" }.count
         }
         #expect(try database.count("deliveries", where: "destination = 'population' AND state = 'succeeded'") == 0)
         #expect(try await population.requests().isEmpty, "the outage answers before the handler")
@@ -144,12 +155,14 @@ struct ResilienceOutageTests {
             let effects = try await mock.effects()
             #expect(effects.values.allSatisfy { $0 == 1 }, "\(mock.name): \(effects.filter { $0.value != 1 })")
         }
-        print("figures (outage): records=\(bulkIDs.count + 2 * pairs.count) population 503s during the outage=\(refused) "
-            + "population requests after=\(requests.count)")
+        print(
+            "figures (outage): records=\(bulkIDs.count + 2 * pairs.count) population 503s during the outage=\(refused) "
+                + "population requests after=\(requests.count)")
         try await running.stop()
     }
 
-    @Test("an earlier-registered event that arrives after a later one of the same person still reaches population first")
+    @Test(
+        "an earlier-registered event that arrives after a later one of the same person still reaches population first")
     func earlierEventArrivingLate() async throws {
         let running = try await Self.start(label: "outage-late")
         let (population, database, url) = (running.population, running.database, running.url)
@@ -163,7 +176,8 @@ struct ResilienceOutageTests {
         try await waitUntil(timeout: .seconds(20), "every death to have failed at population") {
             try database.count(
                 "deliveries d JOIN records r ON r.id = d.record_id",
-                where: "r.event = 'death' AND d.destination = 'population' AND d.attempts >= 1 AND d.state <> 'succeeded'")
+                where:
+                    "r.event = 'death' AND d.destination = 'population' AND d.attempts >= 1 AND d.state <> 'succeeded'")
                 >= Self.pairs
         }
         for index in pairs.indices {
@@ -189,7 +203,9 @@ struct ResilienceOutageTests {
             let deathKey = try Self.populationDelivery(of: pair.deathID, in: database).key
             let marriageAt = try #require(Self.firstSequence(of: marriageKey, in: requests))
             let deathAt = try #require(Self.firstSequence(of: deathKey, in: requests))
-            if deathAt < marriageAt { outOfOrder.append("pair \(index): death #\(deathAt) before marriage #\(marriageAt)") }
+            if deathAt < marriageAt {
+                outOfOrder.append("pair \(index): death #\(deathAt) before marriage #\(marriageAt)")
+            }
         }
         #expect(outOfOrder.isEmpty, "\(outOfOrder)")
         try await running.stop()

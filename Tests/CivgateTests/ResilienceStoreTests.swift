@@ -5,7 +5,9 @@ import Testing
 /// nothing, and the same request later succeeds: nothing acknowledged, nothing lost.
 @Suite("Resilience: the store cannot write", .serialized)
 struct ResilienceStoreTests {
-    @Test("a write lock held past store.busyTimeout: 503 store-unavailable with Retry-After, nothing stored; then 202 with the same key")
+    @Test(
+        "a write lock held past store.busyTimeout: 503 store-unavailable with Retry-After, nothing stored; then 202 with the same key"
+    )
     func lockedStore() async throws {
         let work = TestPaths.temporaryDirectory("civgate-resilience-store")
         let dataDirectory = work.appendingPathComponent("data")
@@ -45,7 +47,8 @@ struct ResilienceStoreTests {
             try await TestHTTP.get(url + "/v1/records/\(id)").json["state"] as? String == "succeeded"
         }
         let again = try await TestHTTP.postRecord(url, body, key: "store-pressure-1")
-        #expect(again.status == 202 && again.json["id"] as? String == id && again.headers["idempotent-replayed"] == "true")
+        #expect(
+            again.status == 202 && again.json["id"] as? String == id && again.headers["idempotent-replayed"] == "true")
         #expect(try database.count("records") == 1)
         for mock in [population, insurance] {
             let effects = try await mock.effects()

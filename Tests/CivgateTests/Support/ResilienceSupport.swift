@@ -118,7 +118,9 @@ struct ResilienceMock: Sendable {
     /// `DELETE /_mock/faults`: no faults from now on.
     func clearFaults() async throws {
         let reply = try await TestHTTP.request(.DELETE, url + "/_mock/faults")
-        guard (200..<300).contains(reply.status) else { throw MockRefused(name: name, status: reply.status, body: reply.text) }
+        guard (200..<300).contains(reply.status) else {
+            throw MockRefused(name: name, status: reply.status, body: reply.text)
+        }
     }
 
     /// `GET /_mock/faults`: the profile and the counters.
@@ -171,7 +173,9 @@ actor ResilienceGateway {
     /// Starts the gateway and waits for "civgate listening on …"; returns its base URL.
     @discardableResult
     func start() async throws -> String {
-        var arguments = ["serve", "--config", configPath, "--port", "0", "--data-dir", dataDirectory.path, "--no-mocks"]
+        var arguments = [
+            "serve", "--config", configPath, "--port", "0", "--data-dir", dataDirectory.path, "--no-mocks",
+        ]
         for (name, url) in destinations.sorted(by: { $0.key < $1.key }) {
             arguments += ["--destination", "\(name)=\(url)"]
         }
@@ -354,7 +358,9 @@ enum ResilienceRecords {
 
         var death = try object(deathLine)
         var deceased = (death["subjects"] as! [[String: Any]])[0]
-        for field in ["pin", "name", "sex", "birthDate", "ethnicity", "nationality"] { deceased[field] = husband[field] }
+        for field in ["pin", "name", "sex", "birthDate", "ethnicity", "nationality"] {
+            deceased[field] = husband[field]
+        }
         var event = deceased["death"] as! [String: Any]
         event["at"] = "\(diedOn)T08:30:00+07:00"
         deceased["death"] = event
@@ -401,7 +407,9 @@ enum ResilienceClient {
             }
             switch reply.status {
             case 202:
-                guard let id = reply.json["id"] as? String else { throw Refused(key: key, status: 202, body: reply.text) }
+                guard let id = reply.json["id"] as? String else {
+                    throw Refused(key: key, status: 202, body: reply.text)
+                }
                 return Acknowledged(id: id, retries: retries, replayed: reply.headers["idempotent-replayed"] == "true")
             case 409, 500, 502, 503, 504:
                 retries += 1
@@ -416,7 +424,9 @@ enum ResilienceClient {
 /// An operator command of the real binary, run to completion.
 enum ResilienceCLI {
     /// Runs `civgate ARGUMENTS` and returns its exit status and stdout.
-    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (status: Int32, stdout: String) {
+    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (
+        status: Int32, stdout: String
+    ) {
         let process = Process()
         process.executableURL = TestPaths.binary
         process.arguments = arguments
@@ -427,7 +437,9 @@ enum ResilienceCLI {
         try process.run()
         // Read to the end first (the pipe must not fill up), off the cooperative pool: it blocks.
         let reading = Task.detached { stdout.fileHandleForReading.readDataToEndOfFile() }
-        try await waitUntil(timeout: timeout, "civgate \(arguments.joined(separator: " ")) to exit") { !process.isRunning }
+        try await waitUntil(timeout: timeout, "civgate \(arguments.joined(separator: " ")) to exit") {
+            !process.isRunning
+        }
         let data = await reading.value
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
