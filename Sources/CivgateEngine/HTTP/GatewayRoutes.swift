@@ -63,17 +63,11 @@ struct GatewayRoutes: Sendable {
         case .stored(let status, let body, let replayed):
             var headers: HTTPFields = [.contentType: "application/json"]
             if replayed { headers[Self.replayed] = "true" }
-            if let id = Self.recordID(in: body) { headers[.location] = "/v1/records/\(id)" }
+            if let id = IngestService.recordID(in: body) { headers[.location] = "/v1/records/\(id)" }
             return Response(
                 status: HTTPResponse.Status(code: status), headers: headers,
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         }
-    }
-
-    /// The `id` of a stored record response (replays carry only the stored bytes).
-    static func recordID(in body: Data) -> String? {
-        struct Identified: Decodable { var id: String }
-        return try? JSONDecoder().decode(Identified.self, from: body).id
     }
 
     /// `POST /v1/records:batch`: NDJSON in, one result line per record line out, both streamed; lines
