@@ -29,12 +29,7 @@ actor GroupCommitter {
                 Job(
                     run: { db in
                         do {
-                            var value: T?
-                            try db.inSavepoint {
-                                value = try work(db)
-                                return .commit
-                            }
-                            let result = value!
+                            let result = try Self.inSavepoint(db, work)
                             return { continuation.resume(returning: result) }
                         } catch {
                             return { continuation.resume(throwing: error) }
@@ -45,6 +40,21 @@ actor GroupCommitter {
                 draining = true
                 Task { await drain() }
             }
+        }
+    }
+
+    /// `work` in a savepoint of its own, with cached statements (`Database.inSavepoint` compiles its
+    /// three statements on every call, and this runs for every write).
+    private static func inSavepoint<T>(_ db: Database, _ work: (Database) throws -> T) throws -> T {
+        try db.cachedStatement(sql: "SAVEPOINT job").execute()
+        do {
+            let value = try work(db)
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+            return value
+        } catch {
+            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT job").execute()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
+            throw error
         }
     }
 

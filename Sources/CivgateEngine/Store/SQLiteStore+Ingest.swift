@@ -12,84 +12,108 @@ extension SQLiteStore {
         if let key = write.idempotencyKey, let stored = try storedResponse(db, key: key, now: now) {
             return .keyTaken(stored)
         }
-        if let existingID = try String.fetchOne(
-            db,
-            sql: "SELECT id FROM records WHERE source_system = ? AND source_record_id = ? AND source_version = ?",
-            arguments: [record.source.system, record.source.recordId, record.source.version])
+        // Every stored version of this registration, oldest first: the same version means a duplicate,
+        // older ones are superseded by this one.
+        var earlierIDs: [String] = []
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT id, source_version FROM records WHERE source_system = ? AND source_record_id = ?
+                    ORDER BY source_version
+                    """),
+            arguments: [record.source.system, record.source.recordId])
         {
-            let view = try StoreQueries.recordView(db, id: existingID)!
-            let body = try StoreQueries.encode(view)
-            try storeKey(db, write, recordID: existingID, status: 200, body: body)
-            return .existing(view, body: body)
+            let version: Int = row["source_version"]
+            if version == record.source.version {
+                let existingID: String = row["id"]
+                let view = try StoreQueries.recordView(db, id: existingID)!
+                let body = ViewJSONWriter.encode(view)
+                try storeKey(db, write, recordID: existingID, status: 200, body: body)
+                return .existing(view, body: body)
+            }
+            if version < record.source.version { earlierIDs.append(row["id"]) }
         }
-        let prior = try supersedeEarlierVersions(db, of: record, now: now)
+        let prior = try supersede(earlierIDs, by: record, now: now, db)
         let inherited = prior.succeeded.values.reduce(into: [String: [String: String]]()) {
             $0.merge($1) { new, _ in new }
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO records (id, source_system, source_record_id, source_version, event, authority_code,
                   authority_system, registration_date, lane, document, originals, warnings, inherited_results, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                record.id, record.source.system, record.source.recordId, record.source.version, record.event,
-                record.authorityCode, record.authoritySystem, record.registrationDate, record.lane.rawValue,
-                record.document, record.originals, try StoreQueries.encode(record.warnings),
-                inherited.isEmpty ? nil : try StoreQueries.encode(inherited), now,
-            ])
+                """
+        ).execute(arguments: [
+            record.id, record.source.system, record.source.recordId, record.source.version, record.event,
+            record.authorityCode, record.authoritySystem, record.registrationDate, record.lane.rawValue,
+            record.document, record.originals, ViewJSONWriter.encode(record.warnings),
+            inherited.isEmpty ? nil : try StoreQueries.encode(inherited), now,
+        ])
+        var summaries: [DeliverySummary] = []
         for delivery in write.plan(prior) {
-            try insert(db, delivery, of: record, now: now)
+            let state = try insert(db, delivery, of: record, now: now)
+            summaries.append(
+                DeliverySummary(
+                    id: delivery.id, destination: delivery.destination, operation: delivery.operation, state: state,
+                    attempts: 0, nextAttemptAt: state == .pending ? Timestamp.iso(now) : nil, result: nil,
+                    lastError: nil))
         }
-        let view = try StoreQueries.recordView(db, id: record.id)!
-        let body = try StoreQueries.encode(view)
+        // The view of what was just written, built without reading it back (it is what `recordView`
+        // would read: deliveries in step order, none attempted yet).
+        let view = RecordView(
+            id: record.id, source: record.source, event: record.event, lane: record.lane,
+            receivedAt: Timestamp.iso(now), state: StoreQueries.aggregateState(summaries.map(\.state)),
+            deliveries: summaries, warnings: record.warnings)
+        let body = ViewJSONWriter.encode(view)
         try storeKey(db, write, recordID: record.id, status: 202, body: body)
         return .created(view, body: body)
     }
 
-    private static func insert(_ db: Database, _ delivery: PlannedDelivery, of record: NewRecord, now: Int64) throws {
-        try db.execute(
+    /// Inserts a planned delivery and returns the state it starts in.
+    private static func insert(_ db: Database, _ delivery: PlannedDelivery, of record: NewRecord, now: Int64) throws
+        -> DeliveryState
+    {
+        try db.cachedStatement(
             sql: """
                 INSERT INTO deliveries (id, record_id, destination, operation, step, depends_on, lane, state,
                   next_attempt_at, outbound_key, order_key, budget_since, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 delivery.id, record.id, delivery.destination, delivery.operation, delivery.step, delivery.dependsOn,
                 record.lane.rawValue, now, delivery.outboundKey, record.orderKey, now, now, now,
             ])
         for person in Set(record.personKeys) {
-            try db.execute(
-                sql:
-                    "INSERT INTO delivery_persons (delivery_id, person_key, destination, order_key) VALUES (?, ?, ?, ?)",
-                arguments: [delivery.id, person, delivery.destination, record.orderKey])
+            try db.cachedStatement(
+                sql: "INSERT INTO delivery_persons (delivery_id, person_key, destination, order_key) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [delivery.id, person, delivery.destination, record.orderKey])
         }
         let blocker = try DeliveryOrdering.blocker(db, of: delivery.id)
         // This event may be registered before events of the same people that arrived earlier.
         try DeliveryOrdering.holdLaterEvents(behind: delivery.id, now: now, db)
         let state: DeliveryState = delivery.dependsOn == nil && blocker == nil ? .pending : .waiting
         if state == .pending {
-            try db.execute(sql: "UPDATE deliveries SET state = 'pending' WHERE id = ?", arguments: [delivery.id])
+            try db.cachedStatement(sql: "UPDATE deliveries SET state = 'pending' WHERE id = ?").execute(arguments: [
+                delivery.id
+            ])
         }
         let cause =
             if let dependency = delivery.dependsOn { "accepted; waits for \(dependency)" } else if let blocker {
                 "accepted; waits for the person's earlier event \(blocker)"
             } else { "accepted" }
         try StoreQueries.insertTransition(db, deliveryID: delivery.id, from: nil, to: state, cause: cause, at: now)
+        return state
     }
 
     /// Earlier versions of the same registration: what they delivered is kept (a newer version of a
     /// delivered record goes as an update); what they had not delivered yet is replaced by this version.
-    private static func supersedeEarlierVersions(_ db: Database, of record: NewRecord, now: Int64) throws
+    private static func supersede(_ recordIDs: [String], by record: NewRecord, now: Int64, _ db: Database) throws
         -> PriorVersions
     {
         var prior = PriorVersions()
-        prior.recordIDs = try String.fetchAll(
-            db,
-            sql:
-                "SELECT id FROM records WHERE source_system = ? AND source_record_id = ? AND source_version < ? ORDER BY source_version",
-            arguments: [record.source.system, record.source.recordId, record.source.version])
-        for recordID in prior.recordIDs {
+        prior.recordIDs = recordIDs
+        for recordID in recordIDs {
             for row in try Row.fetchAll(
                 db, sql: "SELECT id, destination, operation, state, result FROM deliveries WHERE record_id = ?",
                 arguments: [recordID])
@@ -112,11 +136,12 @@ extension SQLiteStore {
     {
         guard let key = write.idempotencyKey else { return }
         // An expired entry for the same key may linger until the purge: the new one replaces it.
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO idempotency_keys (key, fingerprint, record_id, status, response, created_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [key, write.fingerprint, recordID, status, body, write.record.receivedAt, write.keyExpiresAt])
     }
 }

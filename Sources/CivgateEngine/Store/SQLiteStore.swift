@@ -67,7 +67,8 @@ public final class SQLiteStore: GatewayStore {
     static func storedResponse(_ db: Database, key: String, now: Int64) throws -> StoredResponse? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT status, response, fingerprint FROM idempotency_keys WHERE key = ? AND expires_at > ?",
+                db.cachedStatement(
+                    sql: "SELECT status, response, fingerprint FROM idempotency_keys WHERE key = ? AND expires_at > ?"),
                 arguments: [key, now])
         else { return nil }
         return StoredResponse(status: row["status"], body: row["response"], fingerprint: row["fingerprint"])

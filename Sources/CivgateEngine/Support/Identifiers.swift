@@ -30,6 +30,17 @@ public enum Identifiers {
 
     /// SHA-256 of `data`, lower-case hex.
     public static func sha256Hex(_ data: some DataProtocol) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: data)
+        return String(unsafeUninitializedCapacity: 64) { buffer in
+            var index = 0
+            for byte in digest {
+                buffer[index] = hexDigits[Int(byte >> 4)]
+                buffer[index + 1] = hexDigits[Int(byte & 0xF)]
+                index += 2
+            }
+            return 64
+        }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
