@@ -86,7 +86,8 @@ extension SQLiteStore {
             ])
         for person in Set(record.personKeys) {
             try db.cachedStatement(
-                sql: "INSERT INTO delivery_persons (delivery_id, person_key, destination, order_key) VALUES (?, ?, ?, ?)"
+                sql:
+                    "INSERT INTO delivery_persons (delivery_id, person_key, destination, order_key) VALUES (?, ?, ?, ?)"
             ).execute(arguments: [delivery.id, person, delivery.destination, record.orderKey])
         }
         let blocker = try DeliveryOrdering.blocker(db, of: delivery.id)
