@@ -126,11 +126,9 @@ struct GatewayRoutes: Sendable {
             }
             return await group.reduce(into: [BatchLineResult]()) { $0.append($1) }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var buffer = ByteBuffer()
         for result in results.sorted(by: { $0.line < $1.line }) {
-            buffer.writeBytes((try? encoder.encode(result)) ?? Data())
+            buffer.writeBytes(result.jsonLine())
             buffer.writeString("\n")
         }
         return buffer

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// The answer for one line of `POST /v1/records:batch`.
 public struct BatchLineResult: Sendable, Codable, Hashable {
     /// The physical line number, from 1.
@@ -12,5 +14,19 @@ public struct BatchLineResult: Sendable, Codable, Hashable {
         self.status = status
         self.id = id
         self.problem = problem
+    }
+
+    /// The answer as one NDJSON line (without its newline): what `JSONEncoder` with sorted keys writes.
+    /// Accepted and duplicate lines, nearly all of a backfill, skip the encoder: they hold only an id
+    /// of ours, a number and a fixed word, none of which needs escaping.
+    public func jsonLine() -> Data {
+        if problem == nil, let id,
+            id.utf8.allSatisfy({ $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 >= 0x20 })
+        {
+            return Data("{\"id\":\"\(id)\",\"line\":\(line),\"status\":\"\(status)\"}".utf8)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)) ?? Data()
     }
 }

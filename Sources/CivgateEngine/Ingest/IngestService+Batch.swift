@@ -13,10 +13,9 @@ extension IngestService {
             result = BatchLineResult(line: line, status: "rejected", problem: Self.problem(for: rejection))
         case .success(let accepted):
             switch await write(accepted, key: nil, fingerprint: "", lane: lane, now: now) {
-            case .stored(let status, let stored, _):
-                let id = Self.recordID(in: stored)
+            case (.stored(let status, _, _), let id):
                 result = BatchLineResult(line: line, status: status == 202 ? "accepted" : "duplicate", id: id)
-            case .problem(let problem):
+            case (.problem(let problem), _):
                 result = BatchLineResult(line: line, status: "rejected", problem: problem)
             }
         }

@@ -10,8 +10,8 @@ extension IngestService {
     public func storeAccepted(_ accepted: RecordIntake.Accepted, key: String?, lane: Lane = .live) async -> Bool {
         let fingerprint = key == nil ? "" : Identifiers.sha256Hex(accepted.canonicalBytes)
         if case .stored(202, _, _) = await write(
-            accepted, key: key, fingerprint: fingerprint, lane: lane, now: Timestamp.now())
-        {
+            accepted, key: key, fingerprint: fingerprint, lane: lane, now: Timestamp.now()
+        ).answer {
             return true
         }
         return false

@@ -69,24 +69,29 @@ public final class IngestService: Sendable {
         defer { gate.leave(key) }
         let fingerprint = Identifiers.sha256Hex(body)
         let now = Timestamp.now()
-        do {
-            if let stored = try await store.storedResponse(forKey: key, now: now) {
-                return replay(stored, fingerprint: fingerprint)
-            }
-        } catch {
-            return .problem(.storeUnavailable())
-        }
+        // The stored key is looked up inside the write (a replay or a reused key is found there), so the
+        // common case costs no extra read; only a rejected body looks the key up first, because a
+        // reused key outranks the body's problems.
         switch intake.accept(body) {
         case .failure(let rejection):
+            do {
+                if let stored = try await store.storedResponse(forKey: key, now: now) {
+                    return replay(stored, fingerprint: fingerprint)
+                }
+            } catch {
+                return .problem(.storeUnavailable())
+            }
             return .problem(Self.problem(for: rejection))
         case .success(let accepted):
-            return await write(accepted, key: key, fingerprint: fingerprint, lane: lane, now: now)
+            return await write(accepted, key: key, fingerprint: fingerprint, lane: lane, now: now).answer
         }
     }
 
+    /// Stores an accepted record; answers with the response and the id of the record it is about (without
+    /// a key, the body is left empty: batch lines only need the id).
     func write(
         _ accepted: RecordIntake.Accepted, key: String?, fingerprint: String, lane: Lane, now: Int64
-    ) async -> Answer {
+    ) async -> (answer: Answer, recordID: String?) {
         let record = plan(accepted, lane: lane, now: now)
         let steps = routes[accepted.record.event.rawValue] ?? []
         let write = IngestWrite(
@@ -97,18 +102,18 @@ public final class IngestService: Sendable {
             case .created(let view, let body):
                 onAccepted(Set(view.deliveries.filter { $0.state == .pending }.map(\.destination)))
                 logger.debug("record accepted", metadata: ["record": "\(view.id)", "event": "\(view.event)"])
-                return .stored(status: 202, body: body, replayed: false)
-            case .existing(_, let body):
-                return .stored(status: 200, body: body, replayed: false)
+                return (.stored(status: 202, body: body, replayed: false), view.id)
+            case .existing(let view, let body):
+                return (.stored(status: 200, body: body, replayed: false), view.id)
             case .keyTaken(let stored):
-                return replay(stored, fingerprint: fingerprint)
+                return (replay(stored, fingerprint: fingerprint), nil)
             }
         } catch let error as StoreUnavailable {
             logger.error("store unavailable at ingest", metadata: ["error": "\(error.description)"])
-            return .problem(.storeUnavailable())
+            return (.problem(.storeUnavailable()), nil)
         } catch {
             logger.error("ingest write failed", metadata: ["error": "\(type(of: error))"])
-            return .problem(.storeUnavailable())
+            return (.problem(.storeUnavailable()), nil)
         }
     }
 

@@ -5,6 +5,10 @@ import GRDB
 /// Writes queue up while a transaction is being written; the next transaction takes them all. Each write
 /// runs in its own savepoint, so one failing write does not undo the others, and each caller is
 /// answered only after the commit that holds its write is on disk.
+///
+/// Live work goes first: a transaction takes the queued live writes before any backfill write, and
+/// stops taking writes once it has run for `timeBudget`, so a live write never waits behind more than
+/// one short transaction of backfill lines.
 actor GroupCommitter {
     private struct Job: Sendable {
         /// Runs the write; returns the callback that answers the caller after commit.
@@ -13,29 +17,32 @@ actor GroupCommitter {
     }
 
     private let pool: DatabasePool
-    private var queue: [Job] = []
+    private var live: [Job] = []
+    private var backfill: [Job] = []
     private var draining = false
-    /// The most writes one transaction takes (keeps a transaction's latency bounded).
+    /// The most writes one transaction takes.
     private let maxBatch = 512
+    /// How long one transaction keeps taking writes: bounds what a newly arrived live write waits for.
+    private let timeBudget = Duration.milliseconds(8)
 
     init(pool: DatabasePool) {
         self.pool = pool
     }
 
     /// Runs `work` inside the next group transaction and returns its value once that is durable.
-    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(lane: Lane = .live, _ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            queue.append(
-                Job(
-                    run: { db in
-                        do {
-                            let result = try Self.inSavepoint(db, work)
-                            return { continuation.resume(returning: result) }
-                        } catch {
-                            return { continuation.resume(throwing: error) }
-                        }
-                    },
-                    fail: { continuation.resume(throwing: $0) }))
+            let job = Job(
+                run: { db in
+                    do {
+                        let result = try Self.inSavepoint(db, work)
+                        return { continuation.resume(returning: result) }
+                    } catch {
+                        return { continuation.resume(throwing: error) }
+                    }
+                },
+                fail: { continuation.resume(throwing: $0) })
+            if lane == .live { live.append(job) } else { backfill.append(job) }
             if !draining {
                 draining = true
                 Task { await drain() }
@@ -59,12 +66,29 @@ actor GroupCommitter {
     }
 
     private func drain() async {
-        while !queue.isEmpty {
-            let batch = Array(queue.prefix(maxBatch))
-            queue.removeFirst(batch.count)
+        while !live.isEmpty || !backfill.isEmpty {
+            let liveCount = min(live.count, maxBatch)
+            let batch = Array(live.prefix(liveCount)) + Array(backfill.prefix(maxBatch - liveCount))
+            live.removeFirst(liveCount)
+            backfill.removeFirst(batch.count - liveCount)
+            let budget = timeBudget
             do {
-                let answers = try await pool.write { db in batch.map { $0.run(db) } }
+                let answers = try await pool.write { db in
+                    let clock = ContinuousClock()
+                    let start = clock.now
+                    var answers: [@Sendable () -> Void] = []
+                    for job in batch {
+                        answers.append(job.run(db))
+                        if clock.now - start > budget { break }
+                    }
+                    return answers
+                }
                 for answer in answers { answer() }
+                // What this transaction had no time for goes back to the front of its queue.
+                let leftLive = batch[min(answers.count, liveCount)..<liveCount]
+                let leftBackfill = batch[max(answers.count, liveCount)...]
+                live.insert(contentsOf: leftLive, at: 0)
+                backfill.insert(contentsOf: leftBackfill, at: 0)
             } catch {
                 for job in batch { job.fail(error) }
             }

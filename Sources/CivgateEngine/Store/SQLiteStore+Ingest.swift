@@ -3,7 +3,7 @@ import GRDB
 
 extension SQLiteStore {
     public func ingest(_ write: IngestWrite) async throws -> IngestWriteOutcome {
-        try await writing { db in try Self.ingest(db, write) }
+        try await writing(lane: write.record.lane) { db in try Self.ingest(db, write) }
     }
 
     static func ingest(_ db: Database, _ write: IngestWrite) throws -> IngestWriteOutcome {
@@ -64,7 +64,8 @@ extension SQLiteStore {
             id: record.id, source: record.source, event: record.event, lane: record.lane,
             receivedAt: Timestamp.iso(now), state: StoreQueries.aggregateState(summaries.map(\.state)),
             deliveries: summaries, warnings: record.warnings)
-        let body = ViewJSONWriter.encode(view)
+        // Without a key (batch lines) nothing stores or answers the body.
+        let body = write.idempotencyKey == nil ? Data() : ViewJSONWriter.encode(view)
         try storeKey(db, write, recordID: record.id, status: 202, body: body)
         return .created(view, body: body)
     }

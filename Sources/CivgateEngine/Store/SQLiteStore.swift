@@ -55,10 +55,12 @@ public final class SQLiteStore: GatewayStore {
     }
 
     /// Runs a write through the group committer, turning lock time-outs and full disks into
-    /// `StoreUnavailable`.
-    func writing<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// `StoreUnavailable`. Backfill writes yield to live ones (see `GroupCommitter`).
+    func writing<T: Sendable>(lane: Lane = .live, _ work: @escaping @Sendable (Database) throws -> T) async throws
+        -> T
+    {
         do {
-            return try await committer.write(work)
+            return try await committer.write(lane: lane, work)
         } catch let error as DatabaseError where Self.isUnavailable(error) {
             throw StoreUnavailable(description: Self.describe(error))
         }

@@ -62,7 +62,7 @@ public struct IngestWrite: Sendable {
 
 /// What an ingest write did.
 public enum IngestWriteOutcome: Sendable {
-    /// A new record: answer 202 with this view.
+    /// A new record: answer 202 with this view (`body` is empty when the write had no idempotency key).
     case created(RecordView, body: Data)
     /// The same source/recordId/version already exists: nothing new, answer 200.
     case existing(RecordView, body: Data)
