@@ -90,6 +90,7 @@ public final class Dispatcher: Service, Sendable {
             // Workers return false; the grace timer returns true and, once it fires, cancels what is left.
             await withTaskGroup(of: Bool.self) { group in
                 var workers = 0
+                let leases = LeaseKeeper(store: store, owner: owner, lease: configuration.dispatcher.lease.milliseconds)
                 for (name, adapter) in adapters {
                     let settings = configuration.destinations[name]!
                     let processor = DeliveryProcessor(
@@ -100,10 +101,12 @@ public final class Dispatcher: Service, Sendable {
                         (.live, max(1, settings.workers)), (.backfill, max(1, settings.backfillWorkers)),
                     ]
                     for (lane, count) in budgets {
+                        let claims = claimBatcher(destination: name, lane: lane)
                         for _ in 0..<count {
                             workers += 1
                             group.addTask {
-                                await self.workerLoop(destination: name, lane: lane, processor: processor)
+                                await self.workerLoop(
+                                    destination: name, claims: claims, leases: leases, processor: processor)
                                 return false
                             }
                         }
@@ -112,6 +115,11 @@ public final class Dispatcher: Service, Sendable {
                 workers += 1
                 group.addTask {
                     await self.maintenanceLoop()
+                    return false
+                }
+                // Not counted as a worker: it renews until the last attempt is done, then is cancelled.
+                group.addTask {
+                    await leases.run()
                     return false
                 }
                 group.addTask { await self.graceTimer() }
@@ -133,10 +141,21 @@ public final class Dispatcher: Service, Sendable {
 
     private var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
-    private func workerLoop(destination: String, lane: Lane, processor: DeliveryProcessor) async {
+    /// Leases due deliveries of one destination and lane for its workers, several per transaction.
+    private func claimBatcher(destination: String, lane: Lane) -> ClaimBatcher {
+        let lease = configuration.dispatcher.lease.milliseconds
+        return ClaimBatcher { [store, owner] limit in
+            let now = Timestamp.now()
+            return try await store.claim(
+                destination: destination, lane: lane, owner: owner, limit: limit, now: now, leaseUntil: now + lease)
+        }
+    }
+
+    private func workerLoop(
+        destination: String, claims: ClaimBatcher, leases: LeaseKeeper, processor: DeliveryProcessor
+    ) async {
         let wakeup = wakeups[destination]!
         let breaker = breakers[destination]!
-        let lease = configuration.dispatcher.lease.milliseconds
         while !isStopping && !Task.isCancelled {
             let generation = wakeup.generation
             guard breaker.allow() else {
@@ -146,11 +165,9 @@ public final class Dispatcher: Service, Sendable {
                     unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
                 continue
             }
-            let now = Timestamp.now()
-            let claimed: [ClaimedDelivery]
+            let claimed: ClaimedDelivery?
             do {
-                claimed = try await store.claim(
-                    destination: destination, lane: lane, owner: owner, limit: 1, now: now, leaseUntil: now + lease)
+                claimed = try await claims.next()
             } catch {
                 breaker.record(success: nil)
                 logger.warning(
@@ -159,36 +176,16 @@ public final class Dispatcher: Service, Sendable {
                     unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
                 continue
             }
-            if claimed.isEmpty {
+            guard let delivery = claimed else {
                 breaker.record(success: nil)
                 await wakeup.wait(
                     unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
                 continue
             }
-            for delivery in claimed {
-                let result = await withLeaseRenewed(delivery.id, attempt: delivery.attempt, lease: lease) {
-                    await processor.process(delivery)
-                }
-                breaker.record(success: result.healthy)
-                wake(result.released)
-            }
+            let result = await leases.keeping(delivery) { await processor.process(delivery) }
+            breaker.record(success: result.healthy)
+            wake(result.released)
         }
-    }
-
-    /// Runs `body` while renewing the delivery's lease every third of its length, so an attempt slower
-    /// than the lease is never taken over (and sent twice) by another worker while it still runs.
-    private func withLeaseRenewed<T: Sendable>(
-        _ id: String, attempt: Int, lease: Int64, _ body: () async -> T
-    ) async -> T {
-        let renewal = Task { [store, owner] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(max(lease / 3, 10)))
-                if Task.isCancelled { return }
-                _ = try? await store.renewLease(id: id, owner: owner, attempt: attempt, until: Timestamp.now() + lease)
-            }
-        }
-        defer { renewal.cancel() }
-        return await body()
     }
 
     /// Returns `shutdownGrace` after shutdown began (or at cancellation, when all workers are done).

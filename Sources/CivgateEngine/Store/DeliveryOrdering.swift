@@ -3,6 +3,8 @@ import GRDB
 
 /// The rules that decide when a waiting delivery may go: its dependency succeeded, and no earlier event
 /// of the same person is still undelivered at the same destination.
+///
+/// Every statement is cached: ingest, claims and completions run them for each delivery.
 enum DeliveryOrdering {
     /// States that still hold up later events of the same person.
     static let unfinished = "('pending', 'in_flight', 'retrying', 'waiting', 'review', 'needs_data', 'dead')"
@@ -10,16 +12,16 @@ enum DeliveryOrdering {
     /// The id of an earlier, unfinished delivery of the same person and destination, if any.
     static func blocker(_ db: Database, of deliveryID: String) throws -> String? {
         try String.fetchOne(
-            db,
-            sql: """
-                SELECT other.delivery_id FROM delivery_persons mine
-                JOIN delivery_persons other
-                  ON other.person_key = mine.person_key AND other.destination = mine.destination
-                  AND other.order_key < mine.order_key AND other.delivery_id <> mine.delivery_id
-                JOIN deliveries d ON d.id = other.delivery_id
-                WHERE mine.delivery_id = ? AND d.state IN \(unfinished)
-                ORDER BY other.order_key LIMIT 1
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT other.delivery_id FROM delivery_persons mine
+                    JOIN delivery_persons other
+                      ON other.person_key = mine.person_key AND other.destination = mine.destination
+                      AND other.order_key < mine.order_key AND other.delivery_id <> mine.delivery_id
+                    JOIN deliveries d ON d.id = other.delivery_id
+                    WHERE mine.delivery_id = ? AND d.state IN \(unfinished)
+                    ORDER BY other.order_key LIMIT 1
+                    """),
             arguments: [deliveryID])
     }
 
@@ -29,15 +31,15 @@ enum DeliveryOrdering {
     @discardableResult
     static func holdLaterEvents(behind deliveryID: String, now: Int64, _ db: Database) throws -> [String] {
         let later = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT DISTINCT d.id, d.state FROM delivery_persons mine
-                JOIN delivery_persons later
-                  ON later.person_key = mine.person_key AND later.destination = mine.destination
-                  AND later.order_key > mine.order_key AND later.delivery_id <> mine.delivery_id
-                JOIN deliveries d ON d.id = later.delivery_id
-                WHERE mine.delivery_id = ? AND d.state IN ('pending', 'retrying')
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT DISTINCT d.id, d.state FROM delivery_persons mine
+                    JOIN delivery_persons later
+                      ON later.person_key = mine.person_key AND later.destination = mine.destination
+                      AND later.order_key > mine.order_key AND later.delivery_id <> mine.delivery_id
+                    JOIN deliveries d ON d.id = later.delivery_id
+                    WHERE mine.delivery_id = ? AND d.state IN ('pending', 'retrying')
+                    """),
             arguments: [deliveryID])
         for row in later {
             let id: String = row["id"]
@@ -49,10 +51,10 @@ enum DeliveryOrdering {
 
     /// Puts a delivery that may not go yet back to `waiting` behind `blocker`.
     static func hold(_ db: Database, id: String, from: DeliveryState, behind blocker: String, now: Int64) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql:
-                "UPDATE deliveries SET state = 'waiting', lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
-            arguments: [now, id])
+                "UPDATE deliveries SET state = 'waiting', lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?"
+        ).execute(arguments: [now, id])
         try StoreQueries.insertTransition(
             db, deliveryID: id, from: from, to: .waiting, cause: "waits for the person's earlier event \(blocker)",
             at: now)
@@ -62,10 +64,10 @@ enum DeliveryOrdering {
     static func move(
         _ db: Database, deliveryID: String, from: DeliveryState, to: DeliveryState, cause: String, now: Int64
     ) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql:
-                "UPDATE deliveries SET state = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
-            arguments: [to.rawValue, now, deliveryID])
+                "UPDATE deliveries SET state = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?"
+        ).execute(arguments: [to.rawValue, now, deliveryID])
         try StoreQueries.insertTransition(db, deliveryID: deliveryID, from: from, to: to, cause: cause, at: now)
         if to == .succeeded || to == .discarded {
             _ = try releaseWaiting(after: deliveryID, now: now, db)
@@ -75,31 +77,37 @@ enum DeliveryOrdering {
     /// Waiting deliveries that `finishedID` held up (its dependents, and later events of its people at
     /// its destination) become pending when nothing else holds them; returns their destinations.
     static func releaseWaiting(after finishedID: String, now: Int64, _ db: Database) throws -> Set<String> {
-        let candidates = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT id, destination, depends_on FROM deliveries WHERE state = 'waiting' AND depends_on = ?
-                UNION
-                SELECT d.id, d.destination, d.depends_on FROM delivery_persons finished
-                JOIN delivery_persons later
-                  ON later.person_key = finished.person_key AND later.destination = finished.destination
-                  AND later.order_key >= finished.order_key AND later.delivery_id <> finished.delivery_id
-                JOIN deliveries d ON d.id = later.delivery_id
-                WHERE finished.delivery_id = ? AND d.state = 'waiting'
-                """,
-            arguments: [finishedID, finishedID])
+        // Two index lookups rather than one UNION (which sorts to remove duplicates); usually both are
+        // empty, and a delivery found by both is released once.
+        let dependents = try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT id, destination, depends_on FROM deliveries WHERE depends_on = ? AND state = 'waiting'"),
+            arguments: [finishedID])
+        let laterEvents = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT d.id, d.destination, d.depends_on FROM delivery_persons finished
+                    JOIN delivery_persons later
+                      ON later.person_key = finished.person_key AND later.destination = finished.destination
+                      AND later.order_key >= finished.order_key AND later.delivery_id <> finished.delivery_id
+                    JOIN deliveries d ON d.id = later.delivery_id
+                    WHERE finished.delivery_id = ? AND d.state = 'waiting'
+                    """),
+            arguments: [finishedID])
         var released: Set<String> = []
-        for row in candidates {
+        var seen: Set<String> = []
+        for row in dependents + laterEvents {
             let id: String = row["id"]
+            guard seen.insert(id).inserted else { continue }
             if let dependency: String = row["depends_on"] {
                 let state = try String.fetchOne(
-                    db, sql: "SELECT state FROM deliveries WHERE id = ?", arguments: [dependency])
+                    db.cachedStatement(sql: "SELECT state FROM deliveries WHERE id = ?"), arguments: [dependency])
                 guard state == DeliveryState.succeeded.rawValue else { continue }
             }
             guard try blocker(db, of: id) == nil else { continue }
-            try db.execute(
-                sql: "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?",
-                arguments: [now, now, id])
+            try db.cachedStatement(
+                sql: "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?"
+            ).execute(arguments: [now, now, id])
             try StoreQueries.insertTransition(
                 db, deliveryID: id, from: .waiting, to: .pending, cause: "released: \(finishedID) finished", at: now)
             released.insert(row["destination"])

@@ -21,6 +21,9 @@ public protocol GatewayStore: Sendable {
     func complete(_ completion: DeliveryCompletion, now: Int64) async throws -> Set<String>
     /// Extends `owner`'s lease on an in-flight delivery; `false` when the lease was lost.
     func renewLease(id: String, owner: String, attempt: Int, until: Int64) async throws -> Bool
+    /// Extends, in one transaction, `owner`'s leases on in-flight deliveries (id → attempt number; an
+    /// attempt taken over since is not extended). Returns the ids whose lease was lost.
+    func renewLeases(_ held: [String: Int], owner: String, until: Int64) async throws -> Set<String>
     /// Gives back every lease `owner` holds (graceful shutdown); returns how many.
     @discardableResult
     func releaseLeases(owner: String, now: Int64) async throws -> Int

@@ -1,34 +1,33 @@
 import Foundation
 import GRDB
 
+// Every statement here is cached (`cachedStatement`): claims and completions are most of the writer's
+// work while deliveries run, and compiling SQL was half of it.
 extension SQLiteStore {
     public func claim(destination: String, lane: Lane, owner: String, limit: Int, now: Int64, leaseUntil: Int64)
         async throws -> [ClaimedDelivery]
     {
         try await writing { db in
             let due = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, state, lease_owner FROM (
-                      SELECT * FROM (SELECT id, state, lease_owner, next_attempt_at AS due FROM deliveries
-                        WHERE destination = ? AND lane = ? AND state = 'pending' AND next_attempt_at <= ?
-                        ORDER BY next_attempt_at LIMIT ?)
-                      UNION ALL
-                      SELECT * FROM (SELECT id, state, lease_owner, next_attempt_at AS due FROM deliveries
-                        WHERE destination = ? AND lane = ? AND state = 'retrying' AND next_attempt_at <= ?
-                        ORDER BY next_attempt_at LIMIT ?)
-                      UNION ALL
-                      SELECT * FROM (SELECT id, state, lease_owner, lease_expires_at AS due FROM deliveries
-                        WHERE destination = ? AND lane = ? AND state = 'in_flight' AND lease_expires_at <= ?
-                        LIMIT ?)
-                    ) ORDER BY due LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, state, lease_owner FROM (
+                          SELECT * FROM (SELECT id, state, lease_owner, next_attempt_at AS due FROM deliveries
+                            WHERE destination = ?1 AND lane = ?2 AND state = 'pending' AND next_attempt_at <= ?3
+                            ORDER BY next_attempt_at LIMIT ?4)
+                          UNION ALL
+                          SELECT * FROM (SELECT id, state, lease_owner, next_attempt_at AS due FROM deliveries
+                            WHERE destination = ?1 AND lane = ?2 AND state = 'retrying' AND next_attempt_at <= ?3
+                            ORDER BY next_attempt_at LIMIT ?4)
+                          UNION ALL
+                          SELECT * FROM (SELECT id, state, lease_owner, lease_expires_at AS due FROM deliveries
+                            WHERE destination = ?1 AND lane = ?2 AND state = 'in_flight' AND lease_expires_at <= ?3
+                            LIMIT ?4)
+                        ) ORDER BY due LIMIT ?4
+                        """),
                 // Three index range scans (destination, lane, state, next_attempt_at) instead of one scan
                 // and sort of every delivery of the destination: claims stay fast as the store grows.
-                arguments: [
-                    destination, lane.rawValue, now, limit, destination, lane.rawValue, now, limit, destination,
-                    lane.rawValue, now, limit, limit,
-                ])
+                arguments: [destination, lane.rawValue, now, limit])
             return try due.compactMap { row in
                 let id: String = row["id"]
                 let previous = DeliveryState(rawValue: row["state"]) ?? .pending
@@ -38,13 +37,13 @@ extension SQLiteStore {
                     try DeliveryOrdering.hold(db, id: id, from: previous, behind: blocker, now: now)
                     return nil
                 }
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE deliveries SET state = 'in_flight', lease_owner = ?, lease_expires_at = ?,
                           attempts = attempts + 1, updated_at = ?
                         WHERE id = ?
-                        """,
-                    arguments: [owner, leaseUntil, now, id])
+                        """
+                ).execute(arguments: [owner, leaseUntil, now, id])
                 let cause =
                     previous == .inFlight
                     ? "lease of \(row["lease_owner"] as String? ?? "?") expired; claimed by \(owner)"
@@ -58,23 +57,25 @@ extension SQLiteStore {
 
     private static func loadClaim(_ db: Database, id: String) throws -> ClaimedDelivery {
         let row = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT d.record_id, d.destination, d.operation, d.attempts, d.outbound_key, d.confirmations,
-                  d.budget_attempts, d.budget_since, r.document, r.received_at, r.inherited_results
-                FROM deliveries d JOIN records r ON r.id = d.record_id WHERE d.id = ?
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT d.record_id, d.destination, d.operation, d.attempts, d.outbound_key, d.confirmations,
+                      d.budget_attempts, d.budget_since, r.document, r.received_at, r.inherited_results
+                    FROM deliveries d JOIN records r ON r.id = d.record_id WHERE d.id = ?
+                    """),
             arguments: [id])!
         let recordID: String = row["record_id"]
         // Results an earlier version of the record already obtained (e.g. its PIN), then this version's own.
         var upstream = StoreQueries.decode([String: [String: String]].self, row["inherited_results"]) ?? [:]
-        for result in try Row.fetchAll(
-            // `+state`: use the record index, not the state index (which would read every succeeded row).
-            db, sql: "SELECT operation, result FROM deliveries WHERE record_id = ? AND +state = 'succeeded'",
-            arguments: [recordID])
-        {
+        // `+state`: use the record index, not the state index (which would read every succeeded row).
+        let results = try db.cachedStatement(
+            sql: "SELECT operation, result FROM deliveries WHERE record_id = ? AND +state = 'succeeded'")
+        for result in try Row.fetchAll(results, arguments: [recordID]) {
             if let data: Data = result["result"] {
-                upstream[result["operation"]] = try JSONDecoder().decode([String: String].self, from: data)
+                guard let decoded = FlatJSON.decode(data) else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "deliveries.result"))
+                }
+                upstream[result["operation"]] = decoded
             }
         }
         let confirmations: Set<String> =
@@ -93,7 +94,7 @@ extension SQLiteStore {
     public func complete(_ completion: DeliveryCompletion, now: Int64) async throws -> Set<String> {
         try await writing { db in
             let holder = try Row.fetchOne(
-                db, sql: "SELECT state, lease_owner, attempts FROM deliveries WHERE id = ?",
+                db.cachedStatement(sql: "SELECT state, lease_owner, attempts FROM deliveries WHERE id = ?"),
                 arguments: [completion.deliveryID])
             // A worker whose lease expired lost the delivery to another: its late answer is not applied.
             guard let holder, holder["state"] == DeliveryState.inFlight.rawValue,
@@ -115,32 +116,31 @@ extension SQLiteStore {
                 completion.newState = .waiting
                 completion.cause = "waits for the person's earlier event \(blocker)"
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO attempts (delivery_id, number, started_at, duration_ms, http_status, outcome, error_class,
                       detail, request_digest, response_excerpt)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    completion.deliveryID, attempt.number, attempt.startedAt, attempt.durationMs, attempt.httpStatus,
-                    attempt.outcome, attempt.errorClass, attempt.detail, attempt.requestDigest, attempt.responseExcerpt,
-                ])
+                    """
+            ).execute(arguments: [
+                completion.deliveryID, attempt.number, attempt.startedAt, attempt.durationMs, attempt.httpStatus,
+                attempt.outcome, attempt.errorClass, attempt.detail, attempt.requestDigest, attempt.responseExcerpt,
+            ])
             let succeeded = completion.newState == .succeeded
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE deliveries SET state = ?, lease_owner = NULL, lease_expires_at = NULL,
                       next_attempt_at = COALESCE(?, next_attempt_at), result = COALESCE(?, result),
                       last_error_code = ?, last_error_detail = ?, last_error_at = ?, missing_fields = ?,
                       last_request = COALESCE(?, last_request), updated_at = ?
                     WHERE id = ?
-                    """,
-                arguments: [
-                    completion.newState.rawValue, completion.nextAttemptAt,
-                    try completion.result.map(StoreQueries.encode), succeeded ? nil : completion.errorCode,
-                    succeeded ? nil : completion.errorDetail, succeeded ? nil : now,
-                    try completion.missingFields.map(StoreQueries.encode), completion.requestBody, now,
-                    completion.deliveryID,
-                ])
+                    """
+            ).execute(arguments: [
+                completion.newState.rawValue, completion.nextAttemptAt, completion.result.map(FlatJSON.encode),
+                succeeded ? nil : completion.errorCode, succeeded ? nil : completion.errorDetail,
+                succeeded ? nil : now, try completion.missingFields.map(StoreQueries.encode), completion.requestBody,
+                now, completion.deliveryID,
+            ])
             try StoreQueries.insertTransition(
                 db, deliveryID: completion.deliveryID, from: .inFlight, to: completion.newState,
                 cause: completion.cause, at: now)
@@ -151,25 +151,34 @@ extension SQLiteStore {
 
     private static func isSuperseded(_ db: Database, deliveryID: String) throws -> Bool {
         try Bool.fetchOne(
-            db,
-            sql: """
-                SELECT EXISTS (SELECT 1 FROM deliveries d JOIN records r ON r.id = d.record_id
-                  JOIN records newer ON newer.source_system = r.source_system
-                    AND newer.source_record_id = r.source_record_id AND newer.source_version > r.source_version
-                  WHERE d.id = ?)
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM deliveries d JOIN records r ON r.id = d.record_id
+                      JOIN records newer ON newer.source_system = r.source_system
+                        AND newer.source_record_id = r.source_record_id AND newer.source_version > r.source_version
+                      WHERE d.id = ?)
+                    """),
             arguments: [deliveryID]) ?? false
     }
 
     public func renewLease(id: String, owner: String, attempt: Int, until: Int64) async throws -> Bool {
-        try await writing { db in
-            try db.execute(
+        try await renewLeases([id: attempt], owner: owner, until: until).isEmpty
+    }
+
+    public func renewLeases(_ held: [String: Int], owner: String, until: Int64) async throws -> Set<String> {
+        guard !held.isEmpty else { return [] }
+        return try await writing { db in
+            let renew = try db.cachedStatement(
                 sql: """
                     UPDATE deliveries SET lease_expires_at = ?
                     WHERE id = ? AND lease_owner = ? AND attempts = ? AND state = 'in_flight'
-                    """,
-                arguments: [until, id, owner, attempt])
-            return db.changesCount == 1
+                    """)
+            var lost: Set<String> = []
+            for (id, attempt) in held {
+                try renew.execute(arguments: [until, id, owner, attempt])
+                if db.changesCount != 1 { lost.insert(id) }
+            }
+            return lost
         }
     }
 
