@@ -18,12 +18,22 @@ public struct TextNormalizer: Sendable {
     /// The normalised tree and the list of values that changed.
     public func normalize(_ value: JSONValue) -> (value: JSONValue, changes: [Change]) {
         var changes: [Change] = []
-        let result = normalize(value, path: "$", changes: &changes)
-        return (result, changes)
+        var location: [PathStep] = []
+        let result = normalize(value, at: &location, changes: &changes)
+        return (result ?? value, changes)
     }
 
     /// One string in NFC with leading/trailing whitespace removed and inner runs folded to one space.
     public static func normalizeText(_ text: String) -> String {
+        isNormalized(text) ? text : rebuild(text)
+    }
+
+    /// Whether two strings have the same scalars (Swift's `==` treats NFC and NFD as equal).
+    public static func sameScalars(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.unicodeScalars.elementsEqual(rhs.unicodeScalars)
+    }
+
+    private static func rebuild(_ text: String) -> String {
         let composed = text.precomposedStringWithCanonicalMapping
         var output = String.UnicodeScalarView()
         var pendingSpace = false
@@ -41,33 +51,62 @@ public struct TextNormalizer: Sendable {
         return String(output)
     }
 
-    /// Whether two strings have the same scalars (Swift's `==` treats NFC and NFD as equal).
-    public static func sameScalars(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.unicodeScalars.elementsEqual(rhs.unicodeScalars)
+    /// One step of the path to a value; the path string is only built for values that changed.
+    private enum PathStep {
+        case member(String)
+        case element(Int)
     }
 
-    private func normalize(_ value: JSONValue, path: String, changes: inout [Change]) -> JSONValue {
+    /// The normalised value, or `nil` when normalisation leaves it as it is (no tree is rebuilt then).
+    private func normalize(_ value: JSONValue, at location: inout [PathStep], changes: inout [Change]) -> JSONValue? {
         switch value {
         case .string(let text):
-            let normalized = Self.normalizeText(text)
-            if !Self.sameScalars(normalized, text) {
-                changes.append(Change(path: path, original: text))
-            }
+            guard !Self.isNormalized(text) else { return nil }
+            let normalized = Self.rebuild(text)
+            guard !Self.sameScalars(normalized, text) else { return nil }
+            changes.append(Change(path: Self.path(location), original: text))
             return .string(normalized)
         case .array(let items):
-            return .array(
-                items.enumerated().map { index, item in
-                    normalize(item, path: "\(path)[\(index)]", changes: &changes)
-                })
+            var result: [JSONValue]?
+            for (index, item) in items.enumerated() {
+                location.append(.element(index))
+                if let normalized = normalize(item, at: &location, changes: &changes) {
+                    if result == nil { result = items }
+                    result![index] = normalized
+                }
+                location.removeLast()
+            }
+            return result.map { .array($0) }
         case .object(let members):
-            var result: [String: JSONValue] = [:]
-            result.reserveCapacity(members.count)
-            for key in members.keys.sorted() {
-                result[key] = normalize(members[key]!, path: JSONPath.member(path, key), changes: &changes)
+            // Changes are reported in sorted key order; collect them per member and order only those.
+            var updated: [(key: String, value: JSONValue, changes: [Change])] = []
+            for (key, member) in members {
+                location.append(.member(key))
+                var memberChanges: [Change] = []
+                if let normalized = normalize(member, at: &location, changes: &memberChanges) {
+                    updated.append((key, normalized, memberChanges))
+                }
+                location.removeLast()
+            }
+            guard !updated.isEmpty else { return nil }
+            updated.sort { $0.key < $1.key }
+            var result = members
+            for update in updated {
+                result[update.key] = update.value
+                changes.append(contentsOf: update.changes)
             }
             return .object(result)
         default:
-            return value
+            return nil
+        }
+    }
+
+    private static func path(_ location: [PathStep]) -> String {
+        location.reduce("$") { path, step in
+            switch step {
+            case .member(let key): JSONPath.member(path, key)
+            case .element(let index): "\(path)[\(index)]"
+            }
         }
     }
 }
