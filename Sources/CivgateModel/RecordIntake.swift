@@ -54,7 +54,8 @@ public struct RecordIntake: Sendable {
         let record: CivilRecord
         do {
             bytes = try document.canonicalBytes()
-            record = try JSONDecoder().decode(CivilRecord.self, from: bytes)
+            // Read from the tree; the decoder only runs (and names the path) when the tree surprises.
+            record = try CivilRecord(tree: document) ?? JSONDecoder().decode(CivilRecord.self, from: bytes)
         } catch {
             // The schema admits it but the typed model does not: report the decoding path.
             return .failure(
