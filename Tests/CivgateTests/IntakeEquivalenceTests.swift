@@ -62,6 +62,34 @@ struct IntakeEquivalenceTests {
         }
     }
 
+    @Test("the parser reads generated records and damaged bytes exactly as before")
+    func parser() throws {
+        var random = SplitMix(seed: 5)
+        let lines = try RecordGenerator.lines(count: 300, seed: 9, mix: "all")
+        let extras = [
+            #"{"a":"x\u00e9\n\"y","b":-0,"c":-9223372036854775808,"d":9223372036854775808,"e":[1.5e3,0]}"#,
+            #"{"a":"\ud83d\ude00","b":"\/","c":12345678901234567890,"d":-1}"#,
+        ].map { Data($0.utf8) }
+        let damage: [UInt8] = Array(#"\"{}[],:0-.eE9u "#.utf8) + [0x00, 0x1F, 0xC3, 0xA9, 0xFF, 0xE1]
+        for line in lines + extras {
+            var inputs = [Array(line)]
+            for _ in 0..<20 {
+                var bytes = Array(line)
+                bytes[random.below(bytes.count)] = damage[random.below(damage.count)]
+                inputs.append(bytes)
+                inputs.append(Array(bytes.prefix(random.below(bytes.count))))
+            }
+            for bytes in inputs {
+                let fast = try? JSONParser.parse(bytes)
+                let slow = try? ReferenceJSONParser.parse(bytes)
+                #expect(
+                    fast.map { try? ReferenceRecordIntake.canonicalBytes($0) }
+                        == slow.map { try? ReferenceRecordIntake.canonicalBytes($0) })
+                #expect(fast == slow)
+            }
+        }
+    }
+
     @Test("canonical bytes equal JSONEncoder's output for random trees")
     func canonicalBytes() throws {
         var random = SplitMix(seed: 42)
