@@ -1,4 +1,6 @@
+import Dispatch
 import GRDB
+import Synchronization
 
 /// Runs many small writes in one transaction: one fsync for a batch instead of one per request.
 ///
@@ -9,17 +11,26 @@ import GRDB
 /// Live work goes first: a transaction takes the queued live writes before any backfill write, and
 /// stops taking writes once it has run for `timeBudget`, so a live write never waits behind more than
 /// one short transaction of backfill lines.
-actor GroupCommitter {
+///
+/// The loop that takes the queue and writes runs on a thread of its own, not in the cooperative pool:
+/// when ingest tasks fill the pool, a loop there waited behind them between transactions, and the
+/// writer sat idle half of the time.
+final class GroupCommitter: Sendable {
     private struct Job: Sendable {
         /// Runs the write; returns the callback that answers the caller after commit.
         let run: @Sendable (Database) -> @Sendable () -> Void
         let fail: @Sendable (any Error) -> Void
     }
 
+    private struct Queues {
+        var live: [Job] = []
+        var backfill: [Job] = []
+        var draining = false
+    }
+
     private let pool: DatabasePool
-    private var live: [Job] = []
-    private var backfill: [Job] = []
-    private var draining = false
+    private let queues = Mutex(Queues())
+    private let thread = DispatchQueue(label: "civgate.group-commit")
     /// The most writes one transaction takes.
     private let maxBatch = 512
     /// How long one transaction keeps taking writes: bounds what a newly arrived live write waits for.
@@ -42,11 +53,12 @@ actor GroupCommitter {
                     }
                 },
                 fail: { continuation.resume(throwing: $0) })
-            if lane == .live { live.append(job) } else { backfill.append(job) }
-            if !draining {
-                draining = true
-                Task { await drain() }
+            let startDrain = queues.withLock { queues in
+                if lane == .live { queues.live.append(job) } else { queues.backfill.append(job) }
+                defer { queues.draining = true }
+                return !queues.draining
             }
+            if startDrain { thread.async { self.drain() } }
         }
     }
 
@@ -65,15 +77,12 @@ actor GroupCommitter {
         }
     }
 
-    private func drain() async {
-        while !live.isEmpty || !backfill.isEmpty {
-            let liveCount = min(live.count, maxBatch)
-            let batch = Array(live.prefix(liveCount)) + Array(backfill.prefix(maxBatch - liveCount))
-            live.removeFirst(liveCount)
-            backfill.removeFirst(batch.count - liveCount)
+    /// Writes transactions until both queues are empty.
+    private func drain() {
+        while let (batch, liveCount) = takeBatch() {
             let budget = timeBudget
             do {
-                let answers = try await pool.write { db in
+                let answers = try pool.write { db in
                     let clock = ContinuousClock()
                     let start = clock.now
                     var answers: [@Sendable () -> Void] = []
@@ -87,12 +96,28 @@ actor GroupCommitter {
                 // What this transaction had no time for goes back to the front of its queue.
                 let leftLive = batch[min(answers.count, liveCount)..<liveCount]
                 let leftBackfill = batch[max(answers.count, liveCount)...]
-                live.insert(contentsOf: leftLive, at: 0)
-                backfill.insert(contentsOf: leftBackfill, at: 0)
+                queues.withLock { queues in
+                    queues.live.insert(contentsOf: leftLive, at: 0)
+                    queues.backfill.insert(contentsOf: leftBackfill, at: 0)
+                }
             } catch {
                 for job in batch { job.fail(error) }
             }
         }
-        draining = false
+    }
+
+    /// The next transaction's jobs, live ones first; nil (and draining ends) when nothing is queued.
+    private func takeBatch() -> (batch: [Job], liveCount: Int)? {
+        queues.withLock { queues in
+            guard !queues.live.isEmpty || !queues.backfill.isEmpty else {
+                queues.draining = false
+                return nil
+            }
+            let liveCount = min(queues.live.count, maxBatch)
+            let batch = Array(queues.live.prefix(liveCount)) + Array(queues.backfill.prefix(maxBatch - liveCount))
+            queues.live.removeFirst(liveCount)
+            queues.backfill.removeFirst(batch.count - liveCount)
+            return (batch, liveCount)
+        }
     }
 }

@@ -70,42 +70,63 @@ extension SQLiteStore {
         return .created(view, body: body)
     }
 
-    /// Inserts a planned delivery and returns the state it starts in.
+    /// Inserts a planned delivery in the state it starts in (no second write to set it) and returns it.
     private static func insert(_ db: Database, _ delivery: PlannedDelivery, of record: NewRecord, now: Int64) throws
         -> DeliveryState
     {
+        let persons = Set(record.personKeys)
+        let blocker = try earlierUnfinished(db, persons: persons, destination: delivery.destination, record: record)
+        let state: DeliveryState = delivery.dependsOn == nil && blocker == nil ? .pending : .waiting
         try db.cachedStatement(
             sql: """
                 INSERT INTO deliveries (id, record_id, destination, operation, step, depends_on, lane, state,
                   next_attempt_at, outbound_key, order_key, budget_since, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: [
                 delivery.id, record.id, delivery.destination, delivery.operation, delivery.step, delivery.dependsOn,
-                record.lane.rawValue, now, delivery.outboundKey, record.orderKey, now, now, now,
+                record.lane.rawValue, state.rawValue, now, delivery.outboundKey, record.orderKey, now, now, now,
             ])
-        for person in Set(record.personKeys) {
+        for person in persons {
             try db.cachedStatement(
                 sql:
                     "INSERT INTO delivery_persons (delivery_id, person_key, destination, order_key) VALUES (?, ?, ?, ?)"
             ).execute(arguments: [delivery.id, person, delivery.destination, record.orderKey])
         }
-        let blocker = try DeliveryOrdering.blocker(db, of: delivery.id)
         // This event may be registered before events of the same people that arrived earlier.
         try DeliveryOrdering.holdLaterEvents(behind: delivery.id, now: now, db)
-        let state: DeliveryState = delivery.dependsOn == nil && blocker == nil ? .pending : .waiting
-        if state == .pending {
-            try db.cachedStatement(sql: "UPDATE deliveries SET state = 'pending' WHERE id = ?").execute(arguments: [
-                delivery.id
-            ])
-        }
         let cause =
             if let dependency = delivery.dependsOn { "accepted; waits for \(dependency)" } else if let blocker {
                 "accepted; waits for the person's earlier event \(blocker)"
             } else { "accepted" }
         try StoreQueries.insertTransition(db, deliveryID: delivery.id, from: nil, to: state, cause: cause, at: now)
         return state
+    }
+
+    /// An earlier, unfinished delivery of the same people at `destination` (what `DeliveryOrdering.blocker`
+    /// finds for a stored delivery), looked up before the new delivery is written.
+    private static func earlierUnfinished(
+        _ db: Database, persons: Set<String>, destination: String, record: NewRecord
+    ) throws -> String? {
+        var earliest: (orderKey: String, id: String)?
+        for person in persons {
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT other.delivery_id, other.order_key FROM delivery_persons other
+                            JOIN deliveries d ON d.id = other.delivery_id
+                            WHERE other.person_key = ? AND other.destination = ? AND other.order_key < ?
+                              AND d.state IN \(DeliveryOrdering.unfinished)
+                            ORDER BY other.order_key LIMIT 1
+                            """),
+                    arguments: [person, destination, record.orderKey])
+            else { continue }
+            let candidate = (orderKey: row["order_key"] as String, id: row["delivery_id"] as String)
+            if earliest.map({ candidate.orderKey < $0.orderKey }) ?? true { earliest = candidate }
+        }
+        return earliest?.id
     }
 
     /// Earlier versions of the same registration: what they delivered is kept (a newer version of a

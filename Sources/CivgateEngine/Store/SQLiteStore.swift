@@ -24,6 +24,15 @@ public final class SQLiteStore: GatewayStore {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(pool)
+            try pool.writeWithoutTransaction { db in
+                // The writer's page cache holds a whole group transaction (the default 2 MB made SQLite
+                // spill pages to the WAL mid-transaction), and checkpoints run less often, copying a page
+                // rewritten by many transactions once.
+                try db.execute(sql: "PRAGMA cache_size = -32768")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 4000")
+                // Each write's savepoint journal stays in memory, not in a temporary file.
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            }
         } catch {
             throw StoreUnavailable(description: "cannot open the store at \(path): \(Self.describe(error))")
         }
