@@ -1,39 +1,56 @@
 import Synchronization
 
-/// Claims for the idle workers of one destination and lane together: one transaction leases a delivery
-/// for every worker that asked while the previous claim ran, instead of one transaction per worker.
+/// Claims for the idle workers of one destination and lane together: one transaction records the
+/// attempts those workers just finished and leases a delivery for each of them, instead of one
+/// transaction per claim and one per completion.
 ///
 /// Never more is claimed than there are workers asking, so nothing claimed waits unprocessed while its
-/// lease runs. The claim itself runs in the task of one of the asking workers (the leader), so it stays
+/// lease runs. The transaction runs in the task of one of the asking workers (the leader), so it stays
 /// inside the dispatcher's task group and finishes before shutdown releases the leases.
 final class ClaimBatcher: Sendable {
-    /// What an asking worker is told when it is resumed.
-    private enum Turn {
-        case claimed(ClaimedDelivery?)
+    /// What one worker gets from a round.
+    struct Turn: Sendable {
+        /// The delivery leased to this worker; `nil` when none is due.
+        var delivery: ClaimedDelivery?
+        /// Destinations whose workers should look for work (deliveries the completions released).
+        var released: Set<String> = []
+    }
+
+    /// How an asking worker is resumed.
+    private enum Answer {
+        case claimed(Turn)
         case failed(any Error)
-        /// No claim is running: this worker runs the next one.
+        /// No round is running: this worker runs the next one.
         case lead
+    }
+
+    private struct Asking {
+        var continuation: CheckedContinuation<Answer, Never>
+        var completion: DeliveryCompletion?
     }
 
     private struct State {
         var claiming = false
-        var waiting: [CheckedContinuation<Turn, Never>] = []
+        var asking: [Asking] = []
     }
 
     private let state = Mutex(State())
-    private let claim: @Sendable (_ limit: Int) async throws -> [ClaimedDelivery]
+    private let round: @Sendable (_ completions: [DeliveryCompletion], _ limit: Int) async throws -> ClaimRound
 
-    /// - Parameter claim: leases up to `limit` due deliveries.
-    init(claim: @escaping @Sendable (_ limit: Int) async throws -> [ClaimedDelivery]) {
-        self.claim = claim
+    /// - Parameter round: records `completions`, then leases up to `limit` due deliveries, in one
+    ///   transaction.
+    init(round: @escaping @Sendable (_ completions: [DeliveryCompletion], _ limit: Int) async throws -> ClaimRound) {
+        self.round = round
     }
 
-    /// A delivery leased for this worker, or `nil` when none is due.
-    func next() async throws -> ClaimedDelivery? {
-        let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
+    /// Records `completion` (the worker's last attempt, if any) and leases a delivery for this worker.
+    /// When this throws, `completion` was not recorded either (its lease expires and the attempt is
+    /// made again with the same key).
+    func next(completing completion: DeliveryCompletion?) async throws -> Turn {
+        let answer = await withCheckedContinuation { (continuation: CheckedContinuation<Answer, Never>) in
             let leads = state.withLock { state -> Bool in
                 if state.claiming {
-                    state.waiting.append(continuation)
+                    state.asking.append(Asking(continuation: continuation, completion: completion))
                     return false
                 }
                 state.claiming = true
@@ -41,41 +58,44 @@ final class ClaimBatcher: Sendable {
             }
             if leads { continuation.resume(returning: .lead) }
         }
-        switch turn {
-        case .claimed(let delivery): return delivery
+        switch answer {
+        case .claimed(let turn): return turn
         case .failed(let error): throw error
-        case .lead: return try await lead()
+        case .lead: return try await lead(completing: completion)
         }
     }
 
-    /// Claims for this worker and every worker waiting now; hands the lead to one that came meanwhile.
-    private func lead() async throws -> ClaimedDelivery? {
+    /// Runs a round for this worker and every worker asking now; hands the lead to one that came meanwhile.
+    private func lead(completing completion: DeliveryCompletion?) async throws -> Turn {
         let followers = state.withLock { state in
-            defer { state.waiting.removeAll() }
-            return state.waiting
+            defer { state.asking.removeAll() }
+            return state.asking
         }
-        let result: Result<[ClaimedDelivery], any Error>
+        let completions = ([completion] + followers.map(\.completion)).compactMap { $0 }
+        let result: Result<ClaimRound, any Error>
         do {
-            result = .success(try await claim(followers.count + 1))
+            result = .success(try await round(completions, followers.count + 1))
         } catch {
             result = .failure(error)
         }
-        let nextLeader = state.withLock { state -> CheckedContinuation<Turn, Never>? in
-            if state.waiting.isEmpty {
+        let nextLeader = state.withLock { state -> Asking? in
+            if state.asking.isEmpty {
                 state.claiming = false
                 return nil
             }
-            return state.waiting.removeFirst()
+            return state.asking.removeFirst()
         }
         switch result {
-        case .success(let claimed):
+        case .success(let round):
             for (index, follower) in followers.enumerated() {
-                follower.resume(returning: .claimed(index + 1 < claimed.count ? claimed[index + 1] : nil))
+                let delivery = index + 1 < round.claimed.count ? round.claimed[index + 1] : nil
+                follower.continuation.resume(returning: .claimed(Turn(delivery: delivery)))
             }
         case .failure(let error):
-            for follower in followers { follower.resume(returning: .failed(error)) }
+            for follower in followers { follower.continuation.resume(returning: .failed(error)) }
         }
-        nextLeader?.resume(returning: .lead)
-        return try result.get().first
+        nextLeader?.continuation.resume(returning: .lead)
+        let round = try result.get()
+        return Turn(delivery: round.claimed.first, released: round.released)
     }
 }

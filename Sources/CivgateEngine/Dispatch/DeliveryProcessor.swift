@@ -7,7 +7,6 @@ struct DeliveryProcessor: Sendable {
     let adapter: any DestinationAdapter
     let transport: DestinationTransport
     let policy: RetryPolicy
-    let store: any GatewayStore
     let directory: DestinationDirectory
     let owner: String
     let limiter: RateLimiter
@@ -22,18 +21,18 @@ struct DeliveryProcessor: Sendable {
         var responseExcerpt: String?
     }
 
-    /// What one attempt did: deliveries it released (to wake their workers) and what it says about the
-    /// destination's health (`nil`: nothing, e.g. no call was made).
+    /// What one attempt did: the outcome to record (`nil` when cancelled: the lease is released at
+    /// shutdown) and what it says about the destination's health (`nil`: nothing, e.g. no call was made).
     struct Result {
-        var released: Set<String> = []
+        var completion: DeliveryCompletion?
         var healthy: Bool?
     }
 
-    /// Runs one attempt.
+    /// Runs one attempt; the caller records its outcome (with its next claim, in the same transaction).
     func process(_ claimed: ClaimedDelivery) async -> Result {
         let started = Timestamp.now()
         let clock = ContinuousClock.now
-        guard let step = await attempt(claimed) else { return Result() }  // cancelled: the lease is released later
+        guard let step = await attempt(claimed) else { return Result() }
         let elapsed = ContinuousClock.now - clock
         let now = Timestamp.now()
         let completion = completion(for: claimed, step: step, startedAt: started, elapsed: elapsed, now: now)
@@ -54,14 +53,7 @@ struct DeliveryProcessor: Sendable {
                 "delivery": "\(claimed.id)", "destination": "\(claimed.destination)", "attempt": "\(claimed.attempt)",
                 "state": "\(completion.newState.rawValue)", "error": "\(completion.errorCode ?? "-")",
             ])
-        do {
-            return Result(released: try await store.complete(completion, now: now), healthy: healthy)
-        } catch {
-            // The lease expires and the delivery is claimed again with the same key: nothing is lost.
-            logger.error(
-                "cannot record an attempt", metadata: ["delivery": "\(claimed.id)", "error": "\(type(of: error))"])
-            return Result(healthy: healthy)
-        }
+        return Result(completion: completion, healthy: healthy)
     }
 
     private func attempt(_ claimed: ClaimedDelivery) async -> Step? {

@@ -94,7 +94,7 @@ public final class Dispatcher: Service, Sendable {
                 for (name, adapter) in adapters {
                     let settings = configuration.destinations[name]!
                     let processor = DeliveryProcessor(
-                        adapter: adapter, transport: transports[name]!, policy: settings.retry, store: store,
+                        adapter: adapter, transport: transports[name]!, policy: settings.retry,
                         directory: directory, owner: owner, limiter: RateLimiter(perSecond: settings.rateLimit),
                         logger: logger)
                     let budgets: [(Lane, Int)] = [
@@ -141,13 +141,15 @@ public final class Dispatcher: Service, Sendable {
 
     private var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
-    /// Leases due deliveries of one destination and lane for its workers, several per transaction.
+    /// Records finished attempts and leases due deliveries of one destination and lane for its workers,
+    /// several per transaction.
     private func claimBatcher(destination: String, lane: Lane) -> ClaimBatcher {
         let lease = configuration.dispatcher.lease.milliseconds
-        return ClaimBatcher { [store, owner] limit in
+        return ClaimBatcher { [store, owner] completions, limit in
             let now = Timestamp.now()
-            return try await store.claim(
-                destination: destination, lane: lane, owner: owner, limit: limit, now: now, leaseUntil: now + lease)
+            return try await store.completeAndClaim(
+                completions, destination: destination, lane: lane, owner: owner, limit: limit, now: now,
+                leaseUntil: now + lease)
         }
     }
 
@@ -156,19 +158,28 @@ public final class Dispatcher: Service, Sendable {
     ) async {
         let wakeup = wakeups[destination]!
         let breaker = breakers[destination]!
+        // The last attempt's outcome: recorded with the next claim, or alone before waiting or stopping.
+        var finished: DeliveryCompletion?
         while !isStopping && !Task.isCancelled {
             let generation = wakeup.generation
             guard breaker.allow() else {
                 // Open: nothing is sent until the breaker lets a probe through.
+                await record(&finished, leases: leases)
                 Metrics.shared.increment("civgate_breaker_rejections_total", ["destination": destination])
                 await wakeup.wait(
                     unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
                 continue
             }
-            let claimed: ClaimedDelivery?
+            let turn: ClaimBatcher.Turn
             do {
-                claimed = try await claims.next()
+                turn = try await claims.next(completing: finished)
             } catch {
+                // The completion was not recorded either: its lease expires and the attempt is made again
+                // with the same key. Nothing is lost.
+                if let completion = finished {
+                    leases.release(id: completion.deliveryID, attempt: completion.attempt.number)
+                    finished = nil
+                }
                 breaker.record(success: nil)
                 logger.warning(
                     "claim failed", metadata: ["destination": "\(destination)", "error": "\(type(of: error))"])
@@ -176,15 +187,41 @@ public final class Dispatcher: Service, Sendable {
                     unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
                 continue
             }
-            guard let delivery = claimed else {
+            if let completion = finished {
+                leases.release(id: completion.deliveryID, attempt: completion.attempt.number)
+                finished = nil
+            }
+            wake(turn.released)
+            guard let delivery = turn.delivery else {
                 breaker.record(success: nil)
                 await wakeup.wait(
                     unlessChangedFrom: generation, timeout: configuration.dispatcher.pollInterval.duration)
                 continue
             }
-            let result = await leases.keeping(delivery) { await processor.process(delivery) }
+            leases.hold(delivery)
+            let result = await processor.process(delivery)
             breaker.record(success: result.healthy)
-            wake(result.released)
+            if let completion = result.completion {
+                finished = completion
+            } else {
+                leases.release(id: delivery.id, attempt: delivery.attempt)
+            }
+        }
+        await record(&finished, leases: leases)
+    }
+
+    /// Records a finished attempt on its own (no claim follows it now).
+    private func record(_ finished: inout DeliveryCompletion?, leases: LeaseKeeper) async {
+        guard let completion = finished else { return }
+        finished = nil
+        defer { leases.release(id: completion.deliveryID, attempt: completion.attempt.number) }
+        do {
+            wake(try await store.complete(completion, now: Timestamp.now()))
+        } catch {
+            // The lease expires and the delivery is claimed again with the same key: nothing is lost.
+            logger.error(
+                "cannot record an attempt",
+                metadata: ["delivery": "\(completion.deliveryID)", "error": "\(type(of: error))"])
         }
     }
 

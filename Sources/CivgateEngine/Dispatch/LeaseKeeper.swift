@@ -17,15 +17,16 @@ final class LeaseKeeper: Sendable {
         self.lease = lease
     }
 
-    /// Runs `body` while the lease of `delivery`'s attempt is kept.
-    func keeping<T>(_ delivery: ClaimedDelivery, _ body: () async -> T) async -> T {
+    /// Keeps the lease of `delivery`'s attempt from now until `release`.
+    func hold(_ delivery: ClaimedDelivery) {
         held.withLock { $0[delivery.id] = delivery.attempt }
-        defer {
-            held.withLock { held in
-                if held[delivery.id] == delivery.attempt { held[delivery.id] = nil }
-            }
+    }
+
+    /// Stops renewing the lease of this attempt (its outcome is recorded, or it was given up).
+    func release(id: String, attempt: Int) {
+        held.withLock { held in
+            if held[id] == attempt { held[id] = nil }
         }
-        return await body()
     }
 
     /// Renews until cancelled.

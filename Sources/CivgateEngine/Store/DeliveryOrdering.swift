@@ -78,10 +78,11 @@ enum DeliveryOrdering {
     /// its destination) become pending when nothing else holds them; returns their destinations.
     static func releaseWaiting(after finishedID: String, now: Int64, _ db: Database) throws -> Set<String> {
         // Two index lookups rather than one UNION (which sorts to remove duplicates); usually both are
-        // empty, and a delivery found by both is released once.
+        // empty, and a delivery found by both is released once. `+state`: the dependency index, not the
+        // state index (which would read every waiting delivery, thousands during a backfill).
         let dependents = try Row.fetchAll(
             db.cachedStatement(
-                sql: "SELECT id, destination, depends_on FROM deliveries WHERE depends_on = ? AND state = 'waiting'"),
+                sql: "SELECT id, destination, depends_on FROM deliveries WHERE depends_on = ? AND +state = 'waiting'"),
             arguments: [finishedID])
         let laterEvents = try Row.fetchAll(
             db.cachedStatement(

@@ -19,6 +19,13 @@ public protocol GatewayStore: Sendable {
     /// Returns the destinations of deliveries that this released (dependents now pending).
     @discardableResult
     func complete(_ completion: DeliveryCompletion, now: Int64) async throws -> Set<String>
+    /// Records finished attempts (as `complete` does, each ignored when its lease was lost) and then
+    /// leases up to `limit` due deliveries (as `claim` does), in one transaction: a worker's next claim
+    /// carries its last result, so each delivery costs one write round trip instead of two.
+    func completeAndClaim(
+        _ completions: [DeliveryCompletion], destination: String, lane: Lane, owner: String, limit: Int, now: Int64,
+        leaseUntil: Int64
+    ) async throws -> ClaimRound
     /// Extends `owner`'s lease on an in-flight delivery; `false` when the lease was lost.
     func renewLease(id: String, owner: String, attempt: Int, until: Int64) async throws -> Bool
     /// Extends, in one transaction, `owner`'s leases on in-flight deliveries (id → attempt number; an

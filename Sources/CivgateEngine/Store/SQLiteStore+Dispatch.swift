@@ -7,51 +7,77 @@ extension SQLiteStore {
     public func claim(destination: String, lane: Lane, owner: String, limit: Int, now: Int64, leaseUntil: Int64)
         async throws -> [ClaimedDelivery]
     {
-        try await writing { db in
-            let due = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, state, lease_owner FROM (
-                          SELECT * FROM (SELECT id, state, lease_owner, next_attempt_at AS due FROM deliveries
-                            WHERE destination = ?1 AND lane = ?2 AND state = 'pending' AND next_attempt_at <= ?3
-                            ORDER BY next_attempt_at LIMIT ?4)
-                          UNION ALL
-                          SELECT * FROM (SELECT id, state, lease_owner, next_attempt_at AS due FROM deliveries
-                            WHERE destination = ?1 AND lane = ?2 AND state = 'retrying' AND next_attempt_at <= ?3
-                            ORDER BY next_attempt_at LIMIT ?4)
-                          UNION ALL
-                          SELECT * FROM (SELECT id, state, lease_owner, lease_expires_at AS due FROM deliveries
-                            WHERE destination = ?1 AND lane = ?2 AND state = 'in_flight' AND lease_expires_at <= ?3
-                            LIMIT ?4)
-                        ) ORDER BY due LIMIT ?4
-                        """),
-                // Three index range scans (destination, lane, state, next_attempt_at) instead of one scan
-                // and sort of every delivery of the destination: claims stay fast as the store grows.
-                arguments: [destination, lane.rawValue, now, limit])
-            return try due.compactMap { row in
-                let id: String = row["id"]
-                let previous = DeliveryState(rawValue: row["state"]) ?? .pending
-                // An earlier event of the same person may have arrived since this one became due (or
-                // while its last attempt was in flight): it goes first.
-                if previous != .inFlight, let blocker = try DeliveryOrdering.blocker(db, of: id) {
-                    try DeliveryOrdering.hold(db, id: id, from: previous, behind: blocker, now: now)
-                    return nil
-                }
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE deliveries SET state = 'in_flight', lease_owner = ?, lease_expires_at = ?,
-                          attempts = attempts + 1, updated_at = ?
-                        WHERE id = ?
-                        """
-                ).execute(arguments: [owner, leaseUntil, now, id])
-                let cause =
-                    previous == .inFlight
-                    ? "lease of \(row["lease_owner"] as String? ?? "?") expired; claimed by \(owner)"
-                    : "claimed by \(owner)"
-                try StoreQueries.insertTransition(
-                    db, deliveryID: id, from: previous, to: .inFlight, cause: cause, at: now)
-                return try Self.loadClaim(db, id: id)
+        try await writing(lane: lane) { db in
+            try Self.claim(
+                db, destination: destination, lane: lane, owner: owner, limit: limit, now: now,
+                leaseUntil: leaseUntil)
+        }
+    }
+
+    public func completeAndClaim(
+        _ completions: [DeliveryCompletion], destination: String, lane: Lane, owner: String, limit: Int, now: Int64,
+        leaseUntil: Int64
+    ) async throws -> ClaimRound {
+        try await writing(lane: lane) { db in
+            var round = ClaimRound()
+            for completion in completions {
+                round.released.formUnion(try Self.complete(db, completion, now: now))
             }
+            if limit > 0 {
+                round.claimed = try Self.claim(
+                    db, destination: destination, lane: lane, owner: owner, limit: limit, now: now,
+                    leaseUntil: leaseUntil)
+            }
+            return round
+        }
+    }
+
+    private static func claim(
+        _ db: Database, destination: String, lane: Lane, owner: String, limit: Int, now: Int64, leaseUntil: Int64
+    ) throws -> [ClaimedDelivery] {
+        let due = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT id, state, lease_owner FROM (
+                      SELECT * FROM (SELECT id, state, lease_owner, next_attempt_at AS due FROM deliveries
+                        WHERE destination = ?1 AND lane = ?2 AND state = 'pending' AND next_attempt_at <= ?3
+                        ORDER BY next_attempt_at LIMIT ?4)
+                      UNION ALL
+                      SELECT * FROM (SELECT id, state, lease_owner, next_attempt_at AS due FROM deliveries
+                        WHERE destination = ?1 AND lane = ?2 AND state = 'retrying' AND next_attempt_at <= ?3
+                        ORDER BY next_attempt_at LIMIT ?4)
+                      UNION ALL
+                      SELECT * FROM (SELECT id, state, lease_owner, lease_expires_at AS due FROM deliveries
+                        WHERE destination = ?1 AND lane = ?2 AND state = 'in_flight' AND lease_expires_at <= ?3
+                        LIMIT ?4)
+                    ) ORDER BY due LIMIT ?4
+                    """),
+            // Three index range scans (destination, lane, state, next_attempt_at) instead of one scan
+            // and sort of every delivery of the destination: claims stay fast as the store grows.
+            arguments: [destination, lane.rawValue, now, limit])
+        return try due.compactMap { row in
+            let id: String = row["id"]
+            let previous = DeliveryState(rawValue: row["state"]) ?? .pending
+            // An earlier event of the same person may have arrived since this one became due (or
+            // while its last attempt was in flight): it goes first.
+            if previous != .inFlight, let blocker = try DeliveryOrdering.blocker(db, of: id) {
+                try DeliveryOrdering.hold(db, id: id, from: previous, behind: blocker, now: now)
+                return nil
+            }
+            try db.cachedStatement(
+                sql: """
+                    UPDATE deliveries SET state = 'in_flight', lease_owner = ?, lease_expires_at = ?,
+                      attempts = attempts + 1, updated_at = ?
+                    WHERE id = ?
+                    """
+            ).execute(arguments: [owner, leaseUntil, now, id])
+            let cause =
+                previous == .inFlight
+                ? "lease of \(row["lease_owner"] as String? ?? "?") expired; claimed by \(owner)"
+                : "claimed by \(owner)"
+            try StoreQueries.insertTransition(
+                db, deliveryID: id, from: previous, to: .inFlight, cause: cause, at: now)
+            return try Self.loadClaim(db, id: id)
         }
     }
 
@@ -92,61 +118,63 @@ extension SQLiteStore {
 
     @discardableResult
     public func complete(_ completion: DeliveryCompletion, now: Int64) async throws -> Set<String> {
-        try await writing { db in
-            let holder = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT state, lease_owner, attempts FROM deliveries WHERE id = ?"),
-                arguments: [completion.deliveryID])
-            // A worker whose lease expired lost the delivery to another: its late answer is not applied.
-            guard let holder, holder["state"] == DeliveryState.inFlight.rawValue,
-                holder["lease_owner"] == completion.leaseOwner,
-                // Fencing: a claim taken over in the same process has another attempt number.
-                holder["attempts"] == completion.attempt.number
-            else { return [] }
-            let attempt = completion.attempt
-            var completion = completion
-            if completion.newState != .succeeded, try Self.isSuperseded(db, deliveryID: completion.deliveryID) {
-                // A newer version arrived while this attempt ran: it replaces this delivery.
-                completion.newState = .discarded
-                completion.cause += "; superseded by a newer version of the record"
-            } else if completion.newState == .retrying,
-                let blocker = try DeliveryOrdering.blocker(db, of: completion.deliveryID)
-            {
-                // An earlier event of the same person arrived while this attempt ran: it goes first.
-                // (The failed attempt itself is in the attempt log.)
-                completion.newState = .waiting
-                completion.cause = "waits for the person's earlier event \(blocker)"
-            }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO attempts (delivery_id, number, started_at, duration_ms, http_status, outcome, error_class,
-                      detail, request_digest, response_excerpt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                completion.deliveryID, attempt.number, attempt.startedAt, attempt.durationMs, attempt.httpStatus,
-                attempt.outcome, attempt.errorClass, attempt.detail, attempt.requestDigest, attempt.responseExcerpt,
-            ])
-            let succeeded = completion.newState == .succeeded
-            try db.cachedStatement(
-                sql: """
-                    UPDATE deliveries SET state = ?, lease_owner = NULL, lease_expires_at = NULL,
-                      next_attempt_at = COALESCE(?, next_attempt_at), result = COALESCE(?, result),
-                      last_error_code = ?, last_error_detail = ?, last_error_at = ?, missing_fields = ?,
-                      last_request = COALESCE(?, last_request), updated_at = ?
-                    WHERE id = ?
-                    """
-            ).execute(arguments: [
-                completion.newState.rawValue, completion.nextAttemptAt, completion.result.map(FlatJSON.encode),
-                succeeded ? nil : completion.errorCode, succeeded ? nil : completion.errorDetail,
-                succeeded ? nil : now, try completion.missingFields.map(StoreQueries.encode), completion.requestBody,
-                now, completion.deliveryID,
-            ])
-            try StoreQueries.insertTransition(
-                db, deliveryID: completion.deliveryID, from: .inFlight, to: completion.newState,
-                cause: completion.cause, at: now)
-            guard succeeded || completion.newState == .discarded else { return [] }
-            return try DeliveryOrdering.releaseWaiting(after: completion.deliveryID, now: now, db)
+        try await writing { db in try Self.complete(db, completion, now: now) }
+    }
+
+    private static func complete(_ db: Database, _ completion: DeliveryCompletion, now: Int64) throws -> Set<String> {
+        let holder = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT state, lease_owner, attempts FROM deliveries WHERE id = ?"),
+            arguments: [completion.deliveryID])
+        // A worker whose lease expired lost the delivery to another: its late answer is not applied.
+        guard let holder, holder["state"] == DeliveryState.inFlight.rawValue,
+            holder["lease_owner"] == completion.leaseOwner,
+            // Fencing: a claim taken over in the same process has another attempt number.
+            holder["attempts"] == completion.attempt.number
+        else { return [] }
+        let attempt = completion.attempt
+        var completion = completion
+        if completion.newState != .succeeded, try Self.isSuperseded(db, deliveryID: completion.deliveryID) {
+            // A newer version arrived while this attempt ran: it replaces this delivery.
+            completion.newState = .discarded
+            completion.cause += "; superseded by a newer version of the record"
+        } else if completion.newState == .retrying,
+            let blocker = try DeliveryOrdering.blocker(db, of: completion.deliveryID)
+        {
+            // An earlier event of the same person arrived while this attempt ran: it goes first.
+            // (The failed attempt itself is in the attempt log.)
+            completion.newState = .waiting
+            completion.cause = "waits for the person's earlier event \(blocker)"
         }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO attempts (delivery_id, number, started_at, duration_ms, http_status, outcome, error_class,
+                  detail, request_digest, response_excerpt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            completion.deliveryID, attempt.number, attempt.startedAt, attempt.durationMs, attempt.httpStatus,
+            attempt.outcome, attempt.errorClass, attempt.detail, attempt.requestDigest, attempt.responseExcerpt,
+        ])
+        let succeeded = completion.newState == .succeeded
+        try db.cachedStatement(
+            sql: """
+                UPDATE deliveries SET state = ?, lease_owner = NULL, lease_expires_at = NULL,
+                  next_attempt_at = COALESCE(?, next_attempt_at), result = COALESCE(?, result),
+                  last_error_code = ?, last_error_detail = ?, last_error_at = ?, missing_fields = ?,
+                  last_request = COALESCE(?, last_request), updated_at = ?
+                WHERE id = ?
+                """
+        ).execute(arguments: [
+            completion.newState.rawValue, completion.nextAttemptAt, completion.result.map(FlatJSON.encode),
+            succeeded ? nil : completion.errorCode, succeeded ? nil : completion.errorDetail,
+            succeeded ? nil : now, try completion.missingFields.map(StoreQueries.encode), completion.requestBody,
+            now, completion.deliveryID,
+        ])
+        try StoreQueries.insertTransition(
+            db, deliveryID: completion.deliveryID, from: .inFlight, to: completion.newState,
+            cause: completion.cause, at: now)
+        guard succeeded || completion.newState == .discarded else { return [] }
+        return try DeliveryOrdering.releaseWaiting(after: completion.deliveryID, now: now, db)
     }
 
     private static func isSuperseded(_ db: Database, deliveryID: String) throws -> Bool {
