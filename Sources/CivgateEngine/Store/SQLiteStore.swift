@@ -6,6 +6,7 @@ import GRDB
 public final class SQLiteStore: GatewayStore {
     let pool: DatabasePool
     let committer: GroupCommitter
+    private let checkpointer: WALCheckpointer
     /// The file's path.
     public let path: String
 
@@ -26,10 +27,9 @@ public final class SQLiteStore: GatewayStore {
             try SQLiteSchema.migrator.migrate(pool)
             try pool.writeWithoutTransaction { db in
                 // The writer's page cache holds a whole group transaction (the default 2 MB made SQLite
-                // spill pages to the WAL mid-transaction), and checkpoints run less often, copying a page
-                // rewritten by many transactions once.
+                // spill pages to the WAL mid-transaction); checkpoints are the `WALCheckpointer`'s.
                 try db.execute(sql: "PRAGMA cache_size = -32768")
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 4000")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
                 // Each write's savepoint journal stays in memory, not in a temporary file.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }
@@ -37,6 +37,11 @@ public final class SQLiteStore: GatewayStore {
             throw StoreUnavailable(description: "cannot open the store at \(path): \(Self.describe(error))")
         }
         committer = GroupCommitter(pool: pool)
+        do {
+            checkpointer = try WALCheckpointer(path: path)
+        } catch {
+            throw StoreUnavailable(description: "cannot open the store at \(path): \(Self.describe(error))")
+        }
     }
 
     public func ping() async throws {
