@@ -1,3 +1,5 @@
+public import Foundation
+
 extension CivilRecord {
     /// The typed view of a record read straight from its JSON tree, or `nil` when anything in the tree is
     /// not exactly what the `Codable` conformance reads.
@@ -6,6 +8,13 @@ extension CivilRecord {
     /// checks together. This reads only shapes the decoder would read to the same value (strings as
     /// strings, integers as `.integer`, absent or `null` optionals as `nil`); for anything else it gives
     /// up, and the caller decodes with `JSONDecoder`, which then names the problem.
+    /// Reads a stored (canonical) record without `JSONDecoder`: parse, then the tree reader, and the
+    /// decoder only when the tree reader declines. The dispatcher reads one per delivery attempt.
+    public static func decodeStored(_ data: Data) throws -> CivilRecord {
+        if let tree = try? JSONValue.parse(data), let record = CivilRecord(tree: tree) { return record }
+        return try JSONDecoder().decode(CivilRecord.self, from: data)
+    }
+
     init?(tree: JSONValue) {
         guard let record = try? TreeReader.record(tree) else { return nil }
         self = record

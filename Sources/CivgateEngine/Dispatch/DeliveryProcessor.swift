@@ -59,7 +59,7 @@ struct DeliveryProcessor: Sendable {
     private func attempt(_ claimed: ClaimedDelivery) async -> Step? {
         let record: CivilRecord
         do {
-            record = try JSONDecoder().decode(CivilRecord.self, from: claimed.document)
+            record = try CivilRecord.decodeStored(claimed.document)
         } catch {
             return Step(outcome: .permanent(code: "record-unreadable", detail: "the stored record cannot be read"))
         }
