@@ -109,23 +109,22 @@ struct GatewayRoutes: Sendable {
     private static func process(_ lines: [NDJSONLineSplitter.Line], ingest: IngestService, maxLine: Int) async
         -> ByteBuffer
     {
-        let results = await withTaskGroup(of: BatchLineResult.self) { group in
-            for line in lines {
-                group.addTask {
-                    switch line {
-                    case .text(let number, let bytes):
-                        return await ingest.submitBatchLine(Data(bytes), line: number)
-                    case .oversized(let number):
-                        return BatchLineResult(
-                            line: number, status: "rejected",
-                            problem: Problem(
-                                status: 413, code: "body-too-large", title: "Record too large",
-                                detail: "a record line may be at most \(maxLine) bytes"))
-                    }
-                }
+        var texts: [(line: Int, body: Data)] = []
+        var results: [BatchLineResult] = []
+        for line in lines {
+            switch line {
+            case .text(let number, let bytes):
+                texts.append((number, Data(bytes)))
+            case .oversized(let number):
+                results.append(
+                    BatchLineResult(
+                        line: number, status: "rejected",
+                        problem: Problem(
+                            status: 413, code: "body-too-large", title: "Record too large",
+                            detail: "a record line may be at most \(maxLine) bytes")))
             }
-            return await group.reduce(into: [BatchLineResult]()) { $0.append($1) }
         }
+        results += await ingest.submitBatchLines(texts)
         var buffer = ByteBuffer()
         for result in results.sorted(by: { $0.line < $1.line }) {
             buffer.writeBytes(result.jsonLine())

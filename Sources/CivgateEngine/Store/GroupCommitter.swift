@@ -10,7 +10,8 @@ import Synchronization
 ///
 /// Live work goes first: a transaction takes the queued live writes before any backfill write, and
 /// stops taking writes once it has run for `timeBudget`, so a live write never waits behind more than
-/// one short transaction of backfill lines.
+/// one short transaction of backfill lines. While live writes keep coming, backfill writes get an even
+/// shorter budget (`backfillBudgetBesideLive`): a live record waits for at most that much backfill work.
 ///
 /// The loop that takes the queue and writes runs on a thread of its own, not in the cooperative pool:
 /// when ingest tasks fill the pool, a loop there waited behind them between transactions, and the
@@ -26,6 +27,8 @@ final class GroupCommitter: Sendable {
         var live: [Job] = []
         var backfill: [Job] = []
         var draining = false
+        /// When the last live write was queued.
+        var lastLive = ContinuousClock.now - .seconds(3600)
     }
 
     private let pool: DatabasePool
@@ -35,6 +38,8 @@ final class GroupCommitter: Sendable {
     private let maxBatch = 512
     /// How long one transaction keeps taking writes: bounds what a newly arrived live write waits for.
     private let timeBudget = Duration.milliseconds(8)
+    /// How long a transaction keeps taking backfill writes when live writes arrived within the last second.
+    private let backfillBudgetBesideLive = Duration.milliseconds(2)
 
     init(pool: DatabasePool) {
         self.pool = pool
@@ -54,7 +59,12 @@ final class GroupCommitter: Sendable {
                 },
                 fail: { continuation.resume(throwing: $0) })
             let startDrain = queues.withLock { queues in
-                if lane == .live { queues.live.append(job) } else { queues.backfill.append(job) }
+                if lane == .live {
+                    queues.live.append(job)
+                    queues.lastLive = .now
+                } else {
+                    queues.backfill.append(job)
+                }
                 defer { queues.draining = true }
                 return !queues.draining
             }
@@ -79,8 +89,9 @@ final class GroupCommitter: Sendable {
 
     /// Writes transactions until both queues are empty.
     private func drain() {
-        while let (batch, liveCount) = takeBatch() {
+        while let (batch, liveCount, liveActive) = takeBatch() {
             let budget = timeBudget
+            let backfillBudget = liveActive ? backfillBudgetBesideLive : timeBudget
             do {
                 let answers = try pool.write { db in
                     let clock = ContinuousClock()
@@ -88,7 +99,7 @@ final class GroupCommitter: Sendable {
                     var answers: [@Sendable () -> Void] = []
                     for job in batch {
                         answers.append(job.run(db))
-                        if clock.now - start > budget { break }
+                        if clock.now - start > (answers.count < liveCount ? budget : backfillBudget) { break }
                     }
                     return answers
                 }
@@ -107,7 +118,7 @@ final class GroupCommitter: Sendable {
     }
 
     /// The next transaction's jobs, live ones first; nil (and draining ends) when nothing is queued.
-    private func takeBatch() -> (batch: [Job], liveCount: Int)? {
+    private func takeBatch() -> (batch: [Job], liveCount: Int, liveActive: Bool)? {
         queues.withLock { queues in
             guard !queues.live.isEmpty || !queues.backfill.isEmpty else {
                 queues.draining = false
@@ -117,7 +128,7 @@ final class GroupCommitter: Sendable {
             let batch = Array(queues.live.prefix(liveCount)) + Array(queues.backfill.prefix(maxBatch - liveCount))
             queues.live.removeFirst(liveCount)
             queues.backfill.removeFirst(batch.count - liveCount)
-            return (batch, liveCount)
+            return (batch, liveCount, ContinuousClock.now - queues.lastLive < .seconds(1))
         }
     }
 }

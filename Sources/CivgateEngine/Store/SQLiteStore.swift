@@ -26,9 +26,9 @@ public final class SQLiteStore: GatewayStore {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(pool)
             try pool.writeWithoutTransaction { db in
-                // The writer's page cache holds a whole group transaction (the default 2 MB made SQLite
+                // The writer's page cache holds a whole group transaction (8 MB; the default 2 MB made SQLite
                 // spill pages to the WAL mid-transaction); checkpoints are the `WALCheckpointer`'s.
-                try db.execute(sql: "PRAGMA cache_size = -32768")
+                try db.execute(sql: "PRAGMA cache_size = -8192")
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
                 // Each write's savepoint journal stays in memory, not in a temporary file.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
