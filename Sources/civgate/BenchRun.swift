@@ -59,9 +59,9 @@ final class BenchRun {
             "destinations": configuration.destinations.keys.sorted().joined(separator: ", "),
             "workers per destination": "\(options.workers) live, \(backfillWorkers) backfill",
             "dispatcher":
-                "claims 1 delivery per worker loop, poll \(configuration.dispatcher.pollInterval.milliseconds) ms, woken by ingest",
+                "claims batched per destination and lane (one transaction serves every idle worker; a worker's result rides on its next claim), poll \(configuration.dispatcher.pollInterval.milliseconds) ms, woken by ingest",
             "store":
-                "SQLite WAL, synchronous=FULL, group commit (up to 512 writes per transaction), in \(configuration.store.dataDir)",
+                "SQLite WAL, synchronous=FULL, group commit on its own thread (live first; a transaction takes writes for 8 ms, backfill writes 2 ms while live ones arrive), checkpoints on a thread of their own, in \(configuration.store.dataDir)",
             "mocks": "in-process, no faults; their request logs emptied every 2 s (POST /_mock/reset)",
             "load":
                 "in-process AsyncHTTPClient, keep-alive; \(options.clients) clients for single-record ingest and the HTTP baseline",
