@@ -37,17 +37,17 @@ struct IntakeEquivalenceTests {
         #expect(count >= 40)
     }
 
-    @Test("generated records and their mutations give identical results", arguments: [1, 2, 3, 4, 5, 6])
+    @Test("generated records and their mutations give identical results", arguments: [1, 2, 3])
     func generatedAndMutated(seed: Int) throws {
         let (intake, reference) = try Self.intakes()
         let mix = ["live", "historical", "all"][seed % 3]
-        let lines = try RecordGenerator.lines(count: 400, seed: seed, mix: mix, start: seed * 1000)
+        let lines = try RecordGenerator.lines(count: 300, seed: seed, mix: mix, start: seed * 1000)
         var random = SplitMix(seed: UInt64(seed))
         var outcomes: [String: Int] = [:]
         for (index, line) in lines.enumerated() {
             Self.expectSame(intake.accept(line), reference.accept(line), "seed \(seed) line \(index + 1)")
             let parsed = try JSONValue.parse(line)
-            for round in 0..<6 {
+            for round in 0..<4 {
                 var mutated = parsed
                 for _ in 0...(round % 3) { Mutator.mutate(&mutated, random: &random) }
                 let result = intake.accept(mutated)
@@ -65,7 +65,7 @@ struct IntakeEquivalenceTests {
     @Test("the parser reads generated records and damaged bytes exactly as before")
     func parser() throws {
         var random = SplitMix(seed: 5)
-        let lines = try RecordGenerator.lines(count: 300, seed: 9, mix: "all")
+        let lines = try RecordGenerator.lines(count: 100, seed: 9, mix: "all")
         let extras = [
             #"{"a":"x\u00e9\n\"y","b":-0,"c":-9223372036854775808,"d":9223372036854775808,"e":[1.5e3,0]}"#,
             #"{"a":"\ud83d\ude00","b":"\/","c":12345678901234567890,"d":-1}"#,
@@ -93,7 +93,7 @@ struct IntakeEquivalenceTests {
     @Test("canonical bytes equal JSONEncoder's output for random trees")
     func canonicalBytes() throws {
         var random = SplitMix(seed: 42)
-        for _ in 0..<3000 {
+        for _ in 0..<1000 {
             let value = Mutator.randomValue(random: &random, depth: 0)
             #expect(try value.canonicalBytes() == ReferenceRecordIntake.canonicalBytes(value))
         }
@@ -106,7 +106,7 @@ struct IntakeEquivalenceTests {
     @Test("normalizeText equals the reference on random text")
     func normalizeText() {
         var random = SplitMix(seed: 7)
-        for _ in 0..<20000 {
+        for _ in 0..<5000 {
             let text = Mutator.randomText(random: &random)
             let fast = TextNormalizer.normalizeText(text)
             let slow = ReferenceTextNormalizer.normalizeText(text)
@@ -134,7 +134,7 @@ struct IntakeEquivalenceTests {
                 "2026-09-25T09:43:00.123456789Z", "2026-09-25T09:43:00.1234567890Z", "2026-09-25T24:00:00Z",
                 "abcd", "abd", "xaby", "xy", "VN", "vn", "001226123456", "", "2026-09-25\n",
             ]
-            for _ in 0..<3000 {
+            for _ in 0..<1000 {
                 var text = String.UnicodeScalarView()
                 for _ in 0..<random.below(30) { text.append(alphabet[random.below(alphabet.count)]) }
                 samples.append(String(text))
