@@ -27,9 +27,13 @@ public final class SQLiteStore: GatewayStore {
             try SQLiteSchema.migrator.migrate(pool)
             try pool.writeWithoutTransaction { db in
                 // The writer's page cache holds a whole group transaction (8 MB; the default 2 MB made SQLite
-                // spill pages to the WAL mid-transaction); checkpoints are the `WALCheckpointer`'s.
+                // spill pages to the WAL mid-transaction). The `WALCheckpointer` copies most of the log
+                // beside the writer; the writer's own checkpoint, every 8,000 pages, then has little left
+                // to copy and lets the next transaction start the log again from its beginning (a
+                // checkpoint beside a busy writer never reaches the log's end, so alone it let the log grow
+                // without bound).
                 try db.execute(sql: "PRAGMA cache_size = -8192")
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
                 // Each write's savepoint journal stays in memory, not in a temporary file.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }

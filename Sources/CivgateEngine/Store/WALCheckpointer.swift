@@ -6,13 +6,14 @@ import GRDB
 /// SQLite's automatic checkpoint runs inside a commit on the writer's thread: measured on the batch
 /// phase of `civgate bench`, it was about half of each group commit's cost. A passive checkpoint takes
 /// no write lock, so it runs beside the writer; it syncs the log before copying and the database file
-/// after (`synchronous = FULL`), as the automatic one does.
+/// after (`synchronous = FULL`), as the automatic one does. It cannot restart the log while the writer
+/// keeps appending: the writer's own (now cheap) automatic checkpoint does that.
 final class WALCheckpointer: Sendable {
     private let connection: DatabaseQueue
     private let queue = DispatchQueue(label: "civgate.wal-checkpoint")
     private let interval: DispatchTimeInterval
 
-    init(path: String, interval: DispatchTimeInterval = .milliseconds(100)) throws {
+    init(path: String, interval: DispatchTimeInterval = .milliseconds(50)) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
