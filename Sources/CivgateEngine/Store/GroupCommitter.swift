@@ -8,7 +8,9 @@ import Synchronization
 /// runs in its own savepoint, so one failing write does not undo the others, and each caller is
 /// answered only after the commit that holds its write is on disk.
 ///
-/// Live work goes first: a transaction takes the queued live writes before any backfill write, and
+/// Live work goes first: a transaction takes the queued live writes, then backfill deliveries' writes
+/// (claims, results), then backfill ingest lines — so deliveries keep pace with a bulk load instead of
+/// waiting behind thousands of its lines — and
 /// stops taking writes once it has run for `timeBudget`, so a live write never waits behind more than
 /// one short transaction of backfill lines. While live writes keep coming, backfill writes get an even
 /// shorter budget (`backfillBudgetBesideLive`): a live record waits for at most that much backfill work.
@@ -23,9 +25,18 @@ final class GroupCommitter: Sendable {
         let fail: @Sendable (any Error) -> Void
     }
 
+    /// Who waits for a write, most urgent first.
+    enum Priority: Int, CaseIterable, Sendable {
+        case live
+        /// The dispatcher's writes for the backfill lane.
+        case backfillDelivery
+        /// Batch (backfill) ingest lines.
+        case backfillIngest
+    }
+
     private struct Queues {
-        var live: [Job] = []
-        var backfill: [Job] = []
+        /// One queue per priority, in `Priority` order.
+        var waiting: [[Job]] = Priority.allCases.map { _ in [] }
         var draining = false
         /// When the last live write was queued.
         var lastLive = ContinuousClock.now - .seconds(3600)
@@ -46,7 +57,9 @@ final class GroupCommitter: Sendable {
     }
 
     /// Runs `work` inside the next group transaction and returns its value once that is durable.
-    func write<T: Sendable>(lane: Lane = .live, _ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(
+        priority: Priority = .live, _ work: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = Job(
                 run: { db in
@@ -59,12 +72,8 @@ final class GroupCommitter: Sendable {
                 },
                 fail: { continuation.resume(throwing: $0) })
             let startDrain = queues.withLock { queues in
-                if lane == .live {
-                    queues.live.append(job)
-                    queues.lastLive = .now
-                } else {
-                    queues.backfill.append(job)
-                }
+                queues.waiting[priority.rawValue].append(job)
+                if priority == .live { queues.lastLive = .now }
                 defer { queues.draining = true }
                 return !queues.draining
             }
@@ -89,7 +98,8 @@ final class GroupCommitter: Sendable {
 
     /// Writes transactions until both queues are empty.
     private func drain() {
-        while let (batch, liveCount, liveActive) = takeBatch() {
+        while let (batch, counts, liveActive) = takeBatch() {
+            let liveCount = counts[Priority.live.rawValue]
             let budget = timeBudget
             let backfillBudget = liveActive ? backfillBudgetBesideLive : timeBudget
             do {
@@ -105,11 +115,13 @@ final class GroupCommitter: Sendable {
                 }
                 for answer in answers { answer() }
                 // What this transaction had no time for goes back to the front of its queue.
-                let leftLive = batch[min(answers.count, liveCount)..<liveCount]
-                let leftBackfill = batch[max(answers.count, liveCount)...]
                 queues.withLock { queues in
-                    queues.live.insert(contentsOf: leftLive, at: 0)
-                    queues.backfill.insert(contentsOf: leftBackfill, at: 0)
+                    var start = 0
+                    for (index, count) in counts.enumerated() {
+                        let left = batch[max(answers.count, start)..<max(answers.count, start + count)]
+                        queues.waiting[index].insert(contentsOf: left, at: 0)
+                        start += count
+                    }
                 }
             } catch {
                 for job in batch { job.fail(error) }
@@ -117,18 +129,23 @@ final class GroupCommitter: Sendable {
         }
     }
 
-    /// The next transaction's jobs, live ones first; nil (and draining ends) when nothing is queued.
-    private func takeBatch() -> (batch: [Job], liveCount: Int, liveActive: Bool)? {
+    /// The next transaction's jobs, most urgent first, with how many came from each queue; nil (and
+    /// draining ends) when nothing is queued.
+    private func takeBatch() -> (batch: [Job], counts: [Int], liveActive: Bool)? {
         queues.withLock { queues in
-            guard !queues.live.isEmpty || !queues.backfill.isEmpty else {
+            guard queues.waiting.contains(where: { !$0.isEmpty }) else {
                 queues.draining = false
                 return nil
             }
-            let liveCount = min(queues.live.count, maxBatch)
-            let batch = Array(queues.live.prefix(liveCount)) + Array(queues.backfill.prefix(maxBatch - liveCount))
-            queues.live.removeFirst(liveCount)
-            queues.backfill.removeFirst(batch.count - liveCount)
-            return (batch, liveCount, ContinuousClock.now - queues.lastLive < .seconds(1))
+            var batch: [Job] = []
+            var counts: [Int] = []
+            for index in queues.waiting.indices {
+                let count = min(queues.waiting[index].count, maxBatch - batch.count)
+                batch += queues.waiting[index].prefix(count)
+                queues.waiting[index].removeFirst(count)
+                counts.append(count)
+            }
+            return (batch, counts, ContinuousClock.now - queues.lastLive < .seconds(1))
         }
     }
 }

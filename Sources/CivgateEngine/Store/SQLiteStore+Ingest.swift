@@ -3,7 +3,9 @@ import GRDB
 
 extension SQLiteStore {
     public func ingest(_ write: IngestWrite) async throws -> IngestWriteOutcome {
-        try await writing(lane: write.record.lane) { db in try Self.ingest(db, write) }
+        try await writing(priority: write.record.lane == .live ? .live : .backfillIngest) { db in
+            try Self.ingest(db, write)
+        }
     }
 
     static func ingest(_ db: Database, _ write: IngestWrite) throws -> IngestWriteOutcome {

@@ -77,8 +77,15 @@ public final class SQLiteStore: GatewayStore {
     func writing<T: Sendable>(lane: Lane = .live, _ work: @escaping @Sendable (Database) throws -> T) async throws
         -> T
     {
+        try await writing(priority: lane == .live ? .live : .backfillDelivery, work)
+    }
+
+    /// Runs a write through the group committer at `priority`.
+    func writing<T: Sendable>(
+        priority: GroupCommitter.Priority, _ work: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
         do {
-            return try await committer.write(lane: lane, work)
+            return try await committer.write(priority: priority, work)
         } catch let error as DatabaseError where Self.isUnavailable(error) {
             throw StoreUnavailable(description: Self.describe(error))
         }
