@@ -44,7 +44,7 @@ struct ResilienceKillTests {
 
         // The chaos plan, fixed by the seed: five kills at acknowledgement counts while posting, then up to
         // three while delivering, each after a number of requests reached the mocks.
-        var random = ResilienceRandom(seed: Self.seed)
+        var random = SplitMix(seed: Self.seed)
         var postingKills: Set<Int> = []
         while postingKills.count < 5 {
             postingKills.insert(Int.random(in: 20..<(Self.recordCount - 20), using: &random))
