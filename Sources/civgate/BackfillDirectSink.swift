@@ -1,7 +1,7 @@
 import CivgateEngine
 import Foundation
 
-/// Ingests chunks in-process through ``IngestService/submitBatchLine(_:line:lane:)``: the same checks and
+/// Ingests chunks in-process through ``IngestService/submitBatchLines(_:lane:)``: the same checks and
 /// the same idempotency by natural key as the batch endpoint, without a server. The dispatcher of a
 /// running `civgate serve` on the same store picks the records up (it polls the backfill lane).
 final class BackfillDirectSink: BackfillSink {
@@ -17,36 +17,31 @@ final class BackfillDirectSink: BackfillSink {
     }
 
     func send(_ chunk: BackfillChunk) async throws -> [BackfillLineOutcome] {
-        let ingest = self.ingest
-        let maxLineBytes = self.maxLineBytes
         var outcomes: [BackfillLineOutcome] = []
         outcomes.reserveCapacity(chunk.records.count)
-        await withTaskGroup(of: BackfillLineOutcome.self) { group in
-            var next = 0
-            func add() {
-                let line = chunk.records[next]
-                next += 1
-                guard line.range.count <= maxLineBytes else {
-                    group.addTask {
-                        BackfillLineOutcome(
-                            line: line.number, status: "rejected", problemCode: "body-too-large", problemPath: nil)
-                    }
-                    return
-                }
-                let body = Data(chunk.bytes[line.range])
-                group.addTask {
-                    let result = await ingest.submitBatchLine(body, line: line.number)
-                    return BackfillLineOutcome(
+        var window: [(line: Int, body: Data)] = []
+        func flush() async {
+            // Intake on the gateway's low-priority threads, writes in the backfill lane, as the batch
+            // endpoint does: a direct backfill beside a running server leaves it the CPU first.
+            for result in await ingest.submitBatchLines(window) {
+                outcomes.append(
+                    BackfillLineOutcome(
                         line: result.line, status: result.status, problemCode: result.problem?.code,
-                        problemPath: result.problem?.errors?.first?.path)
-                }
+                        problemPath: result.problem?.errors?.first?.path))
             }
-            while next < min(concurrency, chunk.records.count) { add() }
-            for await outcome in group {
-                outcomes.append(outcome)
-                if next < chunk.records.count { add() }
-            }
+            window = []
         }
+        for line in chunk.records {
+            guard line.range.count <= maxLineBytes else {
+                outcomes.append(
+                    BackfillLineOutcome(
+                        line: line.number, status: "rejected", problemCode: "body-too-large", problemPath: nil))
+                continue
+            }
+            window.append((line.number, Data(chunk.bytes[line.range])))
+            if window.count >= concurrency { await flush() }
+        }
+        if !window.isEmpty { await flush() }
         outcomes.sort { $0.line < $1.line }
         if let unavailable = outcomes.first(where: { $0.problemCode == "store-unavailable" }) {
             throw BackfillSendFailure(

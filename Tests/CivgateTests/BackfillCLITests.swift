@@ -1,0 +1,82 @@
+import CivgateEngine
+import Foundation
+import GRDB
+import Testing
+
+/// `civgate backfill FILE --direct`, the real binary: interrupted after its first checkpoint, it stops
+/// between chunks with exit code 130; run again, it resumes from the checkpoint, and the store ends with
+/// every record exactly once.
+@Suite("Backfill CLI")
+struct BackfillCLITests {
+    @Test("an interrupted backfill resumes from its checkpoint: every line stored once, none twice")
+    func interruptAndResume() async throws {
+        let work = TestPaths.temporaryDirectory("civgate-backfill-cli")
+        let dataDirectory = work.appendingPathComponent("data")
+        let config = work.appendingPathComponent("civgate.yaml")
+        try OperatorCLIStage.yaml(dataDir: dataDirectory.path, withInsurance: true)
+            .write(to: config, atomically: true, encoding: .utf8)
+        // --direct writes to an existing store (as `civgate serve` leaves one).
+        _ = try SQLiteStore(directory: dataDirectory.path)
+        let lines = try RecordGenerator.lines(count: 6000, seed: 23, mix: "historical")
+        let input = work.appendingPathComponent("books.ndjson")
+        try Data(lines.joined(separator: Data("\n".utf8)) + Data("\n".utf8)).write(to: input)
+        let checkpoint = input.path + ".checkpoint"
+        let database = dataDirectory.appendingPathComponent("civgate.sqlite").path
+        let arguments = [
+            "backfill", input.path, "--direct", "--config", config.path, "--chunk", "20", "--parallel", "1",
+            "--quiet", "--json",
+        ]
+
+        let first = try RunningProcess(arguments)
+        // The checkpoint appears once the first chunk is acknowledged. Another process then takes the
+        // store's write lock, so the backfill cannot run to its end before the interrupt arrives; the
+        // chunk it is writing completes once the lock is released.
+        try await waitUntil(timeout: .seconds(60), "the first checkpoint") {
+            FileManager.default.fileExists(atPath: checkpoint) || !first.process.isRunning
+        }
+        let locker = try SQLiteLockHolder(path: database)
+        first.signal(SIGINT)
+        locker.release()
+        #expect(try await first.exitStatus(timeout: .seconds(60)) == 130, "\(first.stderr)")
+        let interrupted = try Self.summary(first.stdout)
+        #expect(interrupted["outcome"] as? String == "interrupted")
+        let stoppedAt = try #require(interrupted["lastLine"] as? Int)
+        #expect(stoppedAt > 0 && stoppedAt < lines.count, "stopped after line \(stoppedAt)")
+        #expect(FileManager.default.fileExists(atPath: checkpoint))
+
+        let second = try await OperatorCLI.run(arguments, timeout: .seconds(180))
+        #expect(second.status == 0, "\(second.stderr)")
+        let resumed = try Self.summary(second.stdout)
+        #expect(resumed["outcome"] as? String == "done")
+        #expect(resumed["resumedAfterLine"] as? Int == stoppedAt)
+        // Only the lines after the checkpoint are read again; any stored before the interrupt but after
+        // the checkpoint answer "duplicate".
+        #expect(resumed["linesRead"] as? Int == lines.count - stoppedAt)
+        let accepted = try #require(resumed["accepted"] as? Int)
+        let duplicate = try #require(resumed["duplicate"] as? Int)
+        #expect(accepted + duplicate == lines.count - stoppedAt)
+        #expect(resumed["rejected"] as? Int == 0)
+        #expect(!FileManager.default.fileExists(atPath: checkpoint), "the checkpoint is removed when done")
+
+        let queue = try DatabaseQueue(path: database)
+        let (records, distinct, backfill) = try await queue.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records") ?? 0,
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM (SELECT DISTINCT source_system, source_record_id, source_version FROM records)
+                        """) ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records WHERE lane = 'backfill'") ?? 0
+            )
+        }
+        #expect(records == lines.count)
+        #expect(distinct == lines.count)
+        #expect(backfill == lines.count)
+    }
+
+    static func summary(_ stdout: String) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8))
+        return try #require(object as? [String: Any], "not a JSON object: \(stdout)")
+    }
+}
