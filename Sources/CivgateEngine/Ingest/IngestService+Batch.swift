@@ -2,14 +2,9 @@ import CivgateModel
 public import Foundation
 
 extension IngestService {
-    /// Ingests one line of a batch: idempotent by the record's natural key (source system, record id,
-    /// version), so a batch sent twice, or resumed, creates nothing twice. Batch records go to the
-    /// `backfill` lane unless told otherwise.
-    public func submitBatchLine(_ body: Data, line: Int, lane: Lane = .backfill) async -> BatchLineResult {
-        await store(intake.accept(body), line: line, lane: lane)
-    }
-
-    /// Ingests the lines of a batch chunk, answered in line order. Their intake runs on low-priority
+    /// Ingests the lines of a batch chunk, answered in line order. Each line is idempotent by its
+    /// record's natural key (source system, record id, version), so a batch sent twice, or resumed,
+    /// creates nothing twice; batch records go to the `backfill` lane unless told otherwise. Their intake runs on low-priority
     /// threads (`LowPriorityWorkers`), in slices, so live requests and deliveries go first; their
     /// writes share group transactions in the backfill lane.
     public func submitBatchLines(_ lines: [(line: Int, body: Data)], lane: Lane = .backfill) async
