@@ -46,55 +46,20 @@ enum GatewayHarness {
 
         let store = try SQLiteStore(directory: directory.path, busyTimeout: configuration.store.busyTimeout.duration)
         let endpoints = DestinationDirectory(urls: destinationURL.map { ["population": $0] } ?? [:])
-        let dispatcher = try Dispatcher(
-            store: store, configuration: configuration, adapters: [PopulationAdapter()], directory: endpoints,
-            logger: logger)
-        let intake = RecordIntake(
-            validator: try SchemaValidator(
-                schema: try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))))
-        let ingest = IngestService(
-            store: store, intake: intake, configuration: configuration, logger: logger,
-            onAccepted: { dispatcher.wake($0) })
-        let (ports, portSink) = AsyncStream.makeStream(of: (String, String).self)
-        var services: [any Service] = []
-        if destinationURL == nil {
-            services.append(
-                try PopulationMock.buildApplication(
-                    host: "127.0.0.1", port: 0, logger: logger,
-                    onServerRunning: { host, port in
-                        await endpoints.set("population", url: "http://\(host):\(port)")
-                        portSink.yield(("mock", "http://\(host):\(port)"))
-                    }))
-        }
-        services.append(dispatcher)
-        services.append(
-            buildGatewayApplication(
-                configuration: configuration, store: store, ingest: ingest,
-                readiness: {
-                    ReadinessReport(checks: ["dispatcher": .init(status: dispatcher.isRunning ? "ok" : "stopped")])
-                },
-                onRequeued: { dispatcher.wakeAll() },
-                logger: logger,
-                onServerRunning: { host, port in portSink.yield(("gateway", "http://\(host):\(port)")) }))
-        let group = ServiceGroup(
-            services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
-        let running = Task { try await group.run() }
-        var urls: [String: String] = [:]
-        for await (name, url) in ports {
-            urls[name] = url
-            if urls["gateway"] != nil && (destinationURL != nil || urls["mock"] != nil) { break }
-        }
-        let gateway = RunningGateway(
-            baseURL: urls["gateway"]!, mockURL: urls["mock"], dataDirectory: directory, store: store)
-        do {
-            let result = try await body(gateway)
-            await group.triggerGracefulShutdown()
-            try await running.value
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            _ = try? await running.value
-            throw error
+        let mocks: [InProcessGateway.Mock] =
+            destinationURL == nil
+            ? [
+                .init(name: "mock", destination: "population") {
+                    try PopulationMock.buildApplication(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: $0)
+                }
+            ] : []
+        return try await InProcessGateway.run(
+            configuration: configuration, store: store, adapters: [PopulationAdapter()], endpoints: endpoints,
+            mocks: mocks, logger: logger
+        ) { urls in
+            try await body(
+                RunningGateway(baseURL: urls["gateway"]!, mockURL: urls["mock"], dataDirectory: directory, store: store)
+            )
         }
     }
 }
