@@ -92,22 +92,13 @@ enum InsuranceMockServer {
         let app = try InsuranceMock.buildApplication(
             host: "127.0.0.1", port: 0, logger: logger,
             onServerRunning: { host, port in sink.yield("http://\(host):\(port)") })
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
-        let running = Task { try await group.run() }
-        var baseURL = ""
-        for await url in ports {
-            baseURL = url
-            break
-        }
-        do {
-            let result = try await body(baseURL)
-            await group.triggerGracefulShutdown()
-            try await running.value
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            _ = try? await running.value
-            throw error
+        return try await InProcessGateway.running([app], logger: logger) {
+            var baseURL = ""
+            for await url in ports {
+                baseURL = url
+                break
+            }
+            return try await body(baseURL)
         }
     }
 

@@ -50,16 +50,25 @@ enum InProcessGateway {
                 onRequeued: { dispatcher.wakeAll() },
                 logger: logger,
                 onServerRunning: { host, port in portSink.yield(("gateway", "http://\(host):\(port)")) }))
+        return try await running(services, logger: logger) {
+            var urls: [String: String] = [:]
+            for await (name, url) in ports {
+                urls[name] = url
+                if urls.count == mocks.count + 1 { break }
+            }
+            return try await body(urls)
+        }
+    }
+
+    /// Runs `services` while `body` runs, then shuts them down gracefully (also when `body` throws).
+    static func running<T: Sendable>(
+        _ services: [any Service], logger: Logger, _ body: () async throws -> T
+    ) async throws -> T {
         let group = ServiceGroup(
             services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
         let running = Task { try await group.run() }
-        var urls: [String: String] = [:]
-        for await (name, url) in ports {
-            urls[name] = url
-            if urls.count == mocks.count + 1 { break }
-        }
         do {
-            let result = try await body(urls)
+            let result = try await body()
             await group.triggerGracefulShutdown()
             try await running.value
             return result
