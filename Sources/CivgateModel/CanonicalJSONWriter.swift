@@ -1,8 +1,7 @@
 import Foundation
 
 /// Writes a ``JSONValue`` exactly as `JSONEncoder` with `[.sortedKeys, .withoutEscapingSlashes]` does on
-/// this platform: compact, keys in UTF-8 byte order, `"` `\` and control characters escaped (`\b \t \n
-/// \f \r`, otherwise `\u00xx` in lowercase hex), everything else as raw UTF-8.
+/// this platform: compact, keys in UTF-8 byte order, strings as ``JSONString`` writes them.
 struct CanonicalJSONWriter {
     private(set) var bytes: [UInt8] = []
 
@@ -44,34 +43,6 @@ struct CanonicalJSONWriter {
     }
 
     private mutating func writeString(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            var start = 0
-            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                appendEscape(byte)
-                start = index + 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    private mutating func appendEscape(_ byte: UInt8) {
-        switch byte {
-        case 0x22: append("\\\"")
-        case 0x5C: append("\\\\")
-        case 0x08: append("\\b")
-        case 0x09: append("\\t")
-        case 0x0A: append("\\n")
-        case 0x0C: append("\\f")
-        case 0x0D: append("\\r")
-        default:
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            append("\\u00")
-            bytes.append(hex[Int(byte >> 4)])
-            bytes.append(hex[Int(byte & 0x0F)])
-        }
+        JSONString.append(text, to: &bytes)
     }
 }

@@ -1,3 +1,4 @@
+import CivgateModel
 import Foundation
 
 /// A delivery's result (`{"pin": "…"}`) as JSON, without `JSONEncoder`/`JSONDecoder`: every claim reads
@@ -11,9 +12,9 @@ enum FlatJSON {
         out.reserveCapacity(16 + object.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
         for (index, key) in object.keys.sorted().enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            appendString(key, to: &out)
+            JSONString.append(key, to: &out)
             out.append(UInt8(ascii: ":"))
-            appendString(object[key]!, to: &out)
+            JSONString.append(object[key]!, to: &out)
         }
         out.append(UInt8(ascii: "}"))
         return Data(out)
@@ -21,27 +22,6 @@ enum FlatJSON {
 
     static func decode(_ data: Data) -> [String: String]? {
         fastDecode(data) ?? (try? JSONDecoder().decode([String: String].self, from: data))
-    }
-
-    private static func appendString(_ string: String, to out: inout [UInt8]) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        out.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
-                out.append(contentsOf: [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// `{"k":"v",…}` with no escapes and no whitespace (what `encode` writes for plain values); `nil`

@@ -1,3 +1,4 @@
+import CivgateModel
 import Foundation
 
 /// Writes the record view and warnings as JSON inside the ingest transaction, byte for byte what
@@ -110,28 +111,7 @@ struct ViewJSONWriter {
         bytes.append(contentsOf: text.utf8)
     }
 
-    /// A JSON string: quote, backslash and control characters escaped as `JSONEncoder` escapes them,
-    /// everything else (slashes and non-ASCII included) as it is.
     private mutating func string(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case 0x08: raw("\\b")
-            case 0x0C: raw("\\f")
-            case 0x0A: raw("\\n")
-            case 0x0D: raw("\\r")
-            case 0x09: raw("\\t")
-            case 0..<0x20:
-                raw("\\u00")
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 0xF)])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        JSONString.append(text, to: &bytes)
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
