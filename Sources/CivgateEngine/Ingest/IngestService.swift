@@ -94,8 +94,14 @@ public final class IngestService: Sendable {
     ) async -> (answer: Answer, recordID: String?) {
         let record = plan(accepted, lane: lane, now: now)
         let steps = routes[accepted.record.event.rawValue] ?? []
+        // Planned here, off the writer's thread, for the usual case: no earlier version delivered anything
+        // (ids and outbound keys cost random bytes and a SHA-256 per delivery).
+        let fresh = Self.deliveries(for: accepted, steps: steps, prior: PriorVersions(), now: now)
         let write = IngestWrite(
-            record: record, plan: { prior in Self.deliveries(for: accepted, steps: steps, prior: prior, now: now) },
+            record: record,
+            plan: { prior in
+                prior.succeeded.isEmpty ? fresh : Self.deliveries(for: accepted, steps: steps, prior: prior, now: now)
+            },
             idempotencyKey: key, fingerprint: fingerprint, keyExpiresAt: now + retentionMilliseconds)
         do {
             switch try await store.ingest(write) {

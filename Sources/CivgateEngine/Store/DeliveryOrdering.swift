@@ -7,7 +7,11 @@ import GRDB
 /// Every statement is cached: ingest, claims and completions run them for each delivery.
 enum DeliveryOrdering {
     /// States that still hold up later events of the same person.
-    static let unfinished = "('pending', 'in_flight', 'retrying', 'waiting', 'review', 'needs_data', 'dead')"
+    static let unfinishedStates: [DeliveryState] = [
+        .pending, .inFlight, .retrying, .waiting, .review, .needsData, .dead,
+    ]
+    /// `unfinishedStates` as an SQL list.
+    static let unfinished = "(" + unfinishedStates.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
 
     /// The id of an earlier, unfinished delivery of the same person and destination, if any.
     static func blocker(_ db: Database, of deliveryID: String) throws -> String? {
@@ -23,30 +27,6 @@ enum DeliveryOrdering {
                     ORDER BY other.order_key LIMIT 1
                     """),
             arguments: [deliveryID])
-    }
-
-    /// Later events of the same people at the same destination that were free to go (`pending`,
-    /// `retrying`) go back to `waiting` behind `deliveryID`: an earlier-registered event can arrive after
-    /// a later one (a backfilled correction after a live death). Returns the ids held back.
-    @discardableResult
-    static func holdLaterEvents(behind deliveryID: String, now: Int64, _ db: Database) throws -> [String] {
-        let later = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT DISTINCT d.id, d.state FROM delivery_persons mine
-                    JOIN delivery_persons later
-                      ON later.person_key = mine.person_key AND later.destination = mine.destination
-                      AND later.order_key > mine.order_key AND later.delivery_id <> mine.delivery_id
-                    JOIN deliveries d ON d.id = later.delivery_id
-                    WHERE mine.delivery_id = ? AND d.state IN ('pending', 'retrying')
-                    """),
-            arguments: [deliveryID])
-        for row in later {
-            let id: String = row["id"]
-            let from = DeliveryState(rawValue: row["state"]) ?? .pending
-            try hold(db, id: id, from: from, behind: deliveryID, now: now)
-        }
-        return later.map { $0["id"] }
     }
 
     /// Puts a delivery that may not go yet back to `waiting` behind `blocker`.

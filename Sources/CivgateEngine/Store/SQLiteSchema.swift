@@ -118,6 +118,30 @@ enum SQLiteSchema {
                     );
                     """)
         }
+        // Fewer B-trees per delivery: ingest writes a delivery, its person keys and its transition for
+        // every record, and the writer is what limits bulk intake.
+        migrator.registerMigration("v2: leaner ordering and delivery indexes") { db in
+            try db.execute(
+                sql: """
+                    -- One B-tree keyed for the ordering lookups (person, destination, order) instead of a rowid
+                    -- table with two indexes; the delivery index serves lookups from one delivery.
+                    CREATE TABLE delivery_persons_v2 (
+                      person_key TEXT NOT NULL,
+                      destination TEXT NOT NULL,
+                      order_key TEXT NOT NULL,
+                      delivery_id TEXT NOT NULL REFERENCES deliveries(id),
+                      PRIMARY KEY (person_key, destination, order_key, delivery_id)
+                    ) WITHOUT ROWID;
+                    INSERT INTO delivery_persons_v2 (person_key, destination, order_key, delivery_id)
+                      SELECT person_key, destination, order_key, delivery_id FROM delivery_persons;
+                    DROP TABLE delivery_persons;
+                    ALTER TABLE delivery_persons_v2 RENAME TO delivery_persons;
+                    CREATE INDEX delivery_persons_delivery ON delivery_persons (delivery_id);
+                    -- Only deliveries that wait for another have a dependency: the others need no entry.
+                    DROP INDEX deliveries_depends_on;
+                    CREATE INDEX deliveries_depends_on ON deliveries (depends_on) WHERE depends_on IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

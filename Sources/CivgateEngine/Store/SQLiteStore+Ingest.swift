@@ -39,21 +39,33 @@ extension SQLiteStore {
         let inherited = prior.succeeded.values.reduce(into: [String: [String: String]]()) {
             $0.merge($1) { new, _ in new }
         }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO records (id, source_system, source_record_id, source_version, event, authority_code,
-                  authority_system, registration_date, lane, document, originals, warnings, inherited_results, received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            record.id, record.source.system, record.source.recordId, record.source.version, record.event,
-            record.authorityCode, record.authoritySystem, record.registrationDate, record.lane.rawValue,
-            record.document, record.originals, ViewJSONWriter.encode(record.warnings),
-            inherited.isEmpty ? nil : try StoreQueries.encode(inherited), now,
-        ])
+        var insertRecord = try StatementRun(
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO records (id, source_system, source_record_id, source_version, event, authority_code,
+                      authority_system, registration_date, lane, document, originals, warnings, inherited_results,
+                      received_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """))
+        insertRecord.text(record.id)
+        insertRecord.text(record.source.system)
+        insertRecord.text(record.source.recordId)
+        insertRecord.integer(record.source.version)
+        insertRecord.text(record.event)
+        insertRecord.text(record.authorityCode)
+        insertRecord.text(record.authoritySystem)
+        insertRecord.text(record.registrationDate)
+        insertRecord.text(record.lane.rawValue)
+        insertRecord.blob(record.document)
+        insertRecord.blob(record.originals)
+        insertRecord.blob(ViewJSONWriter.encode(record.warnings))
+        insertRecord.blob(inherited.isEmpty ? nil : try StoreQueries.encode(inherited))
+        insertRecord.integer(now)
+        try insertRecord.run(db)
         var summaries: [DeliverySummary] = []
+        var neighbours = try PersonNeighbours(db, persons: record.personKeys)
         for delivery in write.plan(prior) {
-            let state = try insert(db, delivery, of: record, now: now)
+            let state = try insert(db, delivery, of: record, neighbours: &neighbours, now: now)
             summaries.append(
                 DeliverySummary(
                     id: delivery.id, destination: delivery.destination, operation: delivery.operation, state: state,
@@ -73,62 +85,54 @@ extension SQLiteStore {
     }
 
     /// Inserts a planned delivery in the state it starts in (no second write to set it) and returns it.
-    private static func insert(_ db: Database, _ delivery: PlannedDelivery, of record: NewRecord, now: Int64) throws
-        -> DeliveryState
-    {
-        let persons = Set(record.personKeys)
-        let blocker = try earlierUnfinished(db, persons: persons, destination: delivery.destination, record: record)
+    private static func insert(
+        _ db: Database, _ delivery: PlannedDelivery, of record: NewRecord, neighbours: inout PersonNeighbours,
+        now: Int64
+    ) throws -> DeliveryState {
+        let blocker = neighbours.blocker(at: delivery.destination, before: record.orderKey)
         let state: DeliveryState = delivery.dependsOn == nil && blocker == nil ? .pending : .waiting
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO deliveries (id, record_id, destination, operation, step, depends_on, lane, state,
-                  next_attempt_at, outbound_key, order_key, budget_since, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(
-            arguments: [
-                delivery.id, record.id, delivery.destination, delivery.operation, delivery.step, delivery.dependsOn,
-                record.lane.rawValue, state.rawValue, now, delivery.outboundKey, record.orderKey, now, now, now,
-            ])
-        for person in persons {
-            try db.cachedStatement(
-                sql:
-                    "INSERT INTO delivery_persons (delivery_id, person_key, destination, order_key) VALUES (?, ?, ?, ?)"
-            ).execute(arguments: [delivery.id, person, delivery.destination, record.orderKey])
+        var insertDelivery = try StatementRun(
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO deliveries (id, record_id, destination, operation, step, depends_on, lane, state,
+                      next_attempt_at, outbound_key, order_key, budget_since, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """))
+        insertDelivery.text(delivery.id)
+        insertDelivery.text(record.id)
+        insertDelivery.text(delivery.destination)
+        insertDelivery.text(delivery.operation)
+        insertDelivery.integer(delivery.step)
+        insertDelivery.text(delivery.dependsOn)
+        insertDelivery.text(record.lane.rawValue)
+        insertDelivery.text(state.rawValue)
+        insertDelivery.integer(now)
+        insertDelivery.text(delivery.outboundKey)
+        insertDelivery.text(record.orderKey)
+        for _ in 0..<3 { insertDelivery.integer(now) }
+        try insertDelivery.run(db)
+        for person in Set(record.personKeys) {
+            var insertPerson = try StatementRun(
+                db.cachedStatement(
+                    sql:
+                        "INSERT INTO delivery_persons (person_key, destination, order_key, delivery_id) VALUES (?, ?, ?, ?)"
+                ))
+            insertPerson.text(person)
+            insertPerson.text(delivery.destination)
+            insertPerson.text(record.orderKey)
+            insertPerson.text(delivery.id)
+            try insertPerson.run(db)
         }
         // This event may be registered before events of the same people that arrived earlier.
-        try DeliveryOrdering.holdLaterEvents(behind: delivery.id, now: now, db)
+        for later in neighbours.holdLater(at: delivery.destination, after: record.orderKey) {
+            try DeliveryOrdering.hold(db, id: later.id, from: later.from, behind: delivery.id, now: now)
+        }
         let cause =
             if let dependency = delivery.dependsOn { "accepted; waits for \(dependency)" } else if let blocker {
                 "accepted; waits for the person's earlier event \(blocker)"
             } else { "accepted" }
         try StoreQueries.insertTransition(db, deliveryID: delivery.id, from: nil, to: state, cause: cause, at: now)
         return state
-    }
-
-    /// An earlier, unfinished delivery of the same people at `destination` (what `DeliveryOrdering.blocker`
-    /// finds for a stored delivery), looked up before the new delivery is written.
-    private static func earlierUnfinished(
-        _ db: Database, persons: Set<String>, destination: String, record: NewRecord
-    ) throws -> String? {
-        var earliest: (orderKey: String, id: String)?
-        for person in persons {
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT other.delivery_id, other.order_key FROM delivery_persons other
-                            JOIN deliveries d ON d.id = other.delivery_id
-                            WHERE other.person_key = ? AND other.destination = ? AND other.order_key < ?
-                              AND d.state IN \(DeliveryOrdering.unfinished)
-                            ORDER BY other.order_key LIMIT 1
-                            """),
-                    arguments: [person, destination, record.orderKey])
-            else { continue }
-            let candidate = (orderKey: row["order_key"] as String, id: row["delivery_id"] as String)
-            if earliest.map({ candidate.orderKey < $0.orderKey }) ?? true { earliest = candidate }
-        }
-        return earliest?.id
     }
 
     /// Earlier versions of the same registration: what they delivered is kept (a newer version of a

@@ -18,9 +18,15 @@ enum StoreQueries {
     ) throws {
         // Cached: every ingest, claim and completion writes transitions, and compiling SQL was half the
         // writer's time.
-        try db.cachedStatement(
-            sql: "INSERT INTO transitions (delivery_id, at, from_state, to_state, cause) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [deliveryID, at, from?.rawValue, to.rawValue, cause])
+        var insert = try StatementRun(
+            db.cachedStatement(
+                sql: "INSERT INTO transitions (delivery_id, at, from_state, to_state, cause) VALUES (?, ?, ?, ?, ?)"))
+        insert.text(deliveryID)
+        insert.integer(at)
+        insert.text(from?.rawValue)
+        insert.text(to.rawValue)
+        insert.text(cause)
+        try insert.run(db)
     }
 
     static func recordView(_ db: Database, id: String) throws -> RecordView? {
