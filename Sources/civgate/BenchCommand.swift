@@ -60,6 +60,11 @@ struct BenchCommand: AsyncParsableCommand {
         help: "Take records from this NDJSON file (slices per phase) instead of generating them.")
     var recordsFile: String?
 
+    @Option(
+        name: .customLong("load-threads"),
+        help: "Event loop threads of the closed-loop load generator (0: share the gateway's event loops).")
+    var loadThreads = 1
+
     @Option(help: "Live delivery workers per destination.")
     var workers = 32
 

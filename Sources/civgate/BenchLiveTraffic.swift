@@ -58,6 +58,16 @@ enum BenchLiveTraffic {
         }
     }
 
+    /// An HTTP client for the live traffic and the mock resets, for up to `connections` concurrent
+    /// requests per host.
+    static func makeClient(connections: Int) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(
+            idleTimeout: .seconds(120), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
     /// Milliseconds from each sample's 202 to each of its deliveries' success (deliveries that did not
     /// succeed are counted apart).
     static func deliveryLatencies(_ store: SQLiteStore, samples: [Sample]) async throws -> (

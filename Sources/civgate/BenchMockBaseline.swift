@@ -41,11 +41,11 @@ enum BenchMockBaseline {
         return messages
     }
 
-    /// A load request for `message` at the mock whose base URL is `base`.
-    static func request(_ message: OutboundRequest, base: String) -> BenchLoad.Request {
+    /// A load request for `message` (its path is relative to the mock's base URL).
+    static func request(_ message: OutboundRequest) -> BenchLoad.Request {
         BenchLoad.Request(
-            url: base + message.path, contentType: message.contentType,
+            path: message.path, contentType: message.contentType,
             headers: message.headers.map { ($0.key, $0.value) },
-            body: ByteBuffer(bytes: message.body))
+            body: Data(message.body))
     }
 }

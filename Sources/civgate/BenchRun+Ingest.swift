@@ -16,12 +16,11 @@ extension BenchRun {
     func singleIngest(file: String, gateway: String, keyPrefix: String) async throws -> IngestPhase {
         let lines = try BenchDataset.lines(of: file)
         log("single-record ingest: \(lines.count) records, \(options.clients) clients")
-        let url = gateway + "/v1/records"
         let cpu = BenchResources.cpuSeconds()
-        let result = await BenchLoad(client: client).run(clients: options.clients, total: lines.count) { index in
+        let result = await load.run(base: gateway, clients: options.clients, total: lines.count) { index in
             BenchLoad.Request(
-                url: url, contentType: "application/json", headers: [("Idempotency-Key", "\(keyPrefix)-\(index)")],
-                body: ByteBuffer(bytes: lines[index]))
+                path: "/v1/records", contentType: "application/json",
+                headers: [("Idempotency-Key", "\(keyPrefix)-\(index)")], body: lines[index])
         }
         let used = BenchResources.cpuSeconds() - cpu
         return IngestPhase(

@@ -22,7 +22,7 @@ extension BenchRun {
         let storage = results.storage.map { ("storage", $0.rate) }
         let storageP50 = results.storage.map { ("storage p50", BenchStats.percentile($0.latencies, 50)) }
         let storageP99 = results.storage.map { ("storage p99", BenchStats.percentile($0.latencies, 99)) }
-        let httpBoth = results.http.map { ("HTTP both", $0.both.rate) }
+        let httpBoth = results.http.map { ("HTTP both", $0.both.result.rate) }
         let cores = { (value: Double) in String(format: "%.2f", value) }
         if let result = results.storage {
             add(
@@ -39,17 +39,18 @@ extension BenchRun {
         if let http = results.http {
             add(
                 .make(
-                    "2 baseline", "HTTP: population mock, \(clients) clients", http.population.rate, "req/s",
-                    note: http.population.statusSummary))
+                    "2 baseline", "HTTP: population mock, \(clients) clients", http.population.result.rate, "req/s",
+                    note: http.population.summary))
             add(
                 .make(
-                    "2 baseline", "HTTP: insurance mock, \(clients) clients", http.insurance.rate, "req/s",
-                    note: http.insurance.statusSummary))
+                    "2 baseline", "HTTP: insurance mock, \(clients) clients", http.insurance.result.rate, "req/s",
+                    note: http.insurance.summary))
             add(
                 .make(
-                    "2 baseline", "HTTP: both mocks at once, \(clients / 2)+\(clients / 2) clients", http.both.rate,
+                    "2 baseline", "HTTP: both mocks at once, \(clients / 2)+\(clients / 2) clients",
+                    http.both.result.rate,
                     "req/s",
-                    note: http.both.statusSummary))
+                    note: http.both.summary))
         }
         if let single = results.single {
             add(

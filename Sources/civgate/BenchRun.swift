@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import CivgateEngine
 import Foundation
+import NIOCore
 
 /// One bench run: its options, records, report and the resources it watches.
 final class BenchRun {
@@ -13,7 +14,10 @@ final class BenchRun {
     private let temporary: Bool
     let sampler = BenchMemorySampler()
     let interrupt = InterruptFlag()
+    /// For the mock resets and the open-loop live traffic (phase 6).
     let client: HTTPClient
+    /// The event loops of the closed-loop load generator (`BenchLoad`).
+    let loadGroup: any EventLoopGroup
     let started = ContinuousClock.now
 
     init(options: BenchCommand) throws {
@@ -31,7 +35,8 @@ final class BenchRun {
         report = BenchReport(
             command: (["civgate"] + CommandLine.arguments.dropFirst()).joined(separator: " "), machine: .current(),
             configuration: [:])
-        client = BenchLoad.makeClient(connections: max(options.clients, options.workers) + 8)
+        client = BenchLiveTraffic.makeClient(connections: max(options.clients, options.workers) + 8)
+        loadGroup = BenchLoad.makeGroup(threads: options.loadThreads)
         BenchResources.resetPeak()
         sampler.start()
     }
@@ -64,13 +69,22 @@ final class BenchRun {
                 "SQLite WAL, synchronous=FULL, group commit on its own thread (live first; a transaction takes writes for 8 ms, backfill writes 2 ms while live ones arrive), checkpoints on a thread of their own, in \(configuration.store.dataDir)",
             "mocks": "in-process, no faults; their request logs emptied every 2 s (POST /_mock/reset)",
             "load":
-                "in-process AsyncHTTPClient, keep-alive; \(options.clients) clients for single-record ingest and the HTTP baseline",
+                "in-process closed-loop client on SwiftNIO (one keep-alive HTTP/1.1 connection per client, requests written as bytes, minimal response parser), \(Self.loadThreads(options.loadThreads)); \(options.clients) clients for single-record ingest, end-to-end ingest and the HTTP baseline; open-loop live traffic and mock resets through AsyncHTTPClient, batch ingest through the civgate backfill client",
             "records": options.recordsFile.map { "slices of \($0)" }
                 ?? "gen_records.py (\(options.generator)), new ids per phase",
             "build": Self.buildKind,
         ]
         return configuration
     }
+
+    static func loadThreads(_ threads: Int) -> String {
+        threads > 0
+            ? "\(threads) event loop thread\(threads == 1 ? "" : "s") of its own"
+            : "on the event loops of the gateway and the mocks"
+    }
+
+    /// The closed-loop load generator.
+    var load: BenchLoad { BenchLoad(group: loadGroup) }
 
     static var buildKind: String {
         #if DEBUG
@@ -127,6 +141,7 @@ final class BenchRun {
 
     func cleanUp() {
         try? client.syncShutdown()
+        if options.loadThreads > 0 { loadGroup.shutdownGracefully { _ in } }
         if temporary { try? FileManager.default.removeItem(atPath: directory) }
     }
 }
