@@ -140,8 +140,22 @@ enum SQLiteSchema {
                     -- Only deliveries that wait for another have a dependency: the others need no entry.
                     DROP INDEX deliveries_depends_on;
                     CREATE INDEX deliveries_depends_on ON deliveries (depends_on) WHERE depends_on IS NOT NULL;
+                    -- An ordinary delivery goes pending -> in_flight -> succeeded: the state index holds only the
+                    -- other states, which operators look for, and no longer changes at every step.
+                    DROP INDEX deliveries_state;
+                    CREATE INDEX deliveries_attention ON deliveries (state, destination)
+                      WHERE \(attentionIndexTerm(column: "state"));
                     """)
         }
         return migrator
+    }
+
+    /// States every delivery passes through; the state index leaves them out.
+    static let everyDeliveryStates: [DeliveryState] = [.pending, .inFlight, .succeeded]
+
+    /// The partial state index's condition, on `column`. A query uses that index only when its WHERE
+    /// clause holds this same term (SQLite does not infer it from `state IN (...)`).
+    static func attentionIndexTerm(column: String) -> String {
+        "\(column) NOT IN (" + everyDeliveryStates.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
     }
 }
