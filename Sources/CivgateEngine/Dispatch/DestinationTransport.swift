@@ -4,8 +4,9 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// HTTP to one destination: its own connection pool and timeouts, so a slow destination cannot use up
-/// another's connections.
+/// HTTP to one destination for one lane: its own connection pool and timeouts, so a slow destination
+/// cannot use up another's connections, and the backfill lane's connections can run on event loops of
+/// their own (`BackgroundExecutor`).
 final class DestinationTransport: Sendable {
     /// A failure before any reply arrived.
     struct Failure: Error {
@@ -18,15 +19,21 @@ final class DestinationTransport: Sendable {
     private let requestTimeout: TimeAmount
     private let maxReplyBytes = 1 << 20
 
-    init(configuration: DestinationConfiguration) {
+    /// - Parameters:
+    ///   - connections: the most connections kept to the destination (its worker budget in this lane).
+    ///   - eventLoops: where the connections run.
+    init(
+        configuration: DestinationConfiguration, connections: Int,
+        eventLoops: any EventLoopGroup = HTTPClient.defaultEventLoopGroup
+    ) {
         var settings = HTTPClient.Configuration()
         settings.timeout = HTTPClient.Configuration.Timeout(
             connect: .milliseconds(configuration.connectTimeout.milliseconds),
             read: .milliseconds(min(configuration.readTimeout.milliseconds, configuration.requestTimeout.milliseconds)))
         settings.connectionPool = HTTPClient.Configuration.ConnectionPool(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.workers))
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connections))
         settings.decompression = .disabled
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
+        client = HTTPClient(eventLoopGroup: eventLoops, configuration: settings)
         requestTimeout = .milliseconds(configuration.requestTimeout.milliseconds)
     }
 

@@ -5,7 +5,8 @@ public import ServiceLifecycle
 import Synchronization
 
 /// Delivers: per destination, a bounded number of workers claim due deliveries under a lease and carry
-/// them through their adapter. A `Service`: on graceful shutdown it stops claiming, lets in-flight
+/// them through their adapter. Each lane has its own workers; the backfill lane's run on background
+/// threads (`BackgroundExecutor`, nice 10), so live deliveries get the CPU first. A `Service`: on graceful shutdown it stops claiming, lets in-flight
 /// attempts finish for `dispatcher.shutdownGrace`, then releases what is left.
 public final class Dispatcher: Service, Sendable {
     private let store: any GatewayStore
@@ -79,8 +80,16 @@ public final class Dispatcher: Service, Sendable {
     }
 
     public func run() async throws {
-        let transports = adapters.keys.reduce(into: [String: DestinationTransport]()) { result, name in
-            result[name] = DestinationTransport(configuration: configuration.destinations[name]!)
+        // One transport per destination and lane: the backfill lane's connections run on the background
+        // event loops, so its HTTP work waits while live work needs the CPU.
+        var transports: [Lane: [String: DestinationTransport]] = [:]
+        for name in adapters.keys {
+            let settings = configuration.destinations[name]!
+            transports[.live, default: [:]][name] = DestinationTransport(
+                configuration: settings, connections: settings.workers)
+            transports[.backfill, default: [:]][name] = DestinationTransport(
+                configuration: settings, connections: settings.backfillWorkers,
+                eventLoops: BackgroundExecutor.shared.group)
         }
         running.store(true, ordering: .relaxed)
         for (name, breaker) in breakers {
@@ -93,18 +102,20 @@ public final class Dispatcher: Service, Sendable {
                 let leases = LeaseKeeper(store: store, owner: owner, lease: configuration.dispatcher.lease.milliseconds)
                 for (name, adapter) in adapters {
                     let settings = configuration.destinations[name]!
-                    let processor = DeliveryProcessor(
-                        adapter: adapter, transport: transports[name]!, policy: settings.retry,
-                        directory: directory, owner: owner, limiter: RateLimiter(perSecond: settings.rateLimit),
-                        logger: logger)
+                    let limiter = RateLimiter(perSecond: settings.rateLimit)
                     let budgets: [(Lane, Int)] = [
                         (.live, max(1, settings.workers)), (.backfill, max(1, settings.backfillWorkers)),
                     ]
                     for (lane, count) in budgets {
+                        let processor = DeliveryProcessor(
+                            adapter: adapter, transport: transports[lane]![name]!, policy: settings.retry,
+                            directory: directory, owner: owner, limiter: limiter, logger: logger)
                         let claims = claimBatcher(destination: name, lane: lane)
+                        // Backfill workers (claims, mapping, replies) run on the background threads.
+                        let executor: (any TaskExecutor)? = lane == .backfill ? BackgroundExecutor.shared : nil
                         for _ in 0..<count {
                             workers += 1
-                            group.addTask {
+                            group.addTask(executorPreference: executor) {
                                 await self.workerLoop(
                                     destination: name, claims: claims, leases: leases, processor: processor)
                                 return false
@@ -136,7 +147,7 @@ public final class Dispatcher: Service, Sendable {
         running.store(false, ordering: .relaxed)
         let released = (try? await store.releaseLeases(owner: owner, now: Timestamp.now())) ?? 0
         logger.info("dispatcher stopped", metadata: ["released": "\(released)"])
-        for transport in transports.values { await transport.shutdown() }
+        for transport in transports.values.flatMap(\.values) { await transport.shutdown() }
     }
 
     private var isStopping: Bool { stopping.load(ordering: .relaxed) }

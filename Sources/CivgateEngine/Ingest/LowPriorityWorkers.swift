@@ -1,10 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-/// A few threads at a lower scheduling priority (nice 10) for bulk CPU work: batch lines are parsed,
+/// A few threads at background priority (`ThreadNice.background`) for bulk CPU work: batch lines are parsed,
 /// normalised and validated here, so a backfill uses the cores live traffic leaves idle instead of
 /// queueing thousands of intake tasks in the cooperative pool ahead of live requests and deliveries.
 final class LowPriorityWorkers: @unchecked Sendable {
@@ -15,7 +11,7 @@ final class LowPriorityWorkers: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [() -> Void] = []
 
-    private init(threads: Int, nice: Int32 = 10) {
+    private init(threads: Int, nice: Int32 = ThreadNice.background) {
         for index in 0..<threads {
             let thread = Thread { [self] in loop(nice: nice) }
             thread.name = "civgate.bulk-\(index)"
@@ -34,10 +30,7 @@ final class LowPriorityWorkers: @unchecked Sendable {
     }
 
     private func loop(nice: Int32) {
-        #if canImport(Glibc)
-            // On Linux the nice value is per thread, and `who` 0 is the calling thread.
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice)
-        #endif
+        ThreadNice.set(nice)
         while true {
             condition.lock()
             while jobs.isEmpty { condition.wait() }
