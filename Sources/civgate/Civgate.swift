@@ -21,6 +21,7 @@ struct Civgate: AsyncParsableCommand {
     /// Parses and runs the command; argument errors are one line on stderr with exit code 64, like every
     /// other error (help and version go to stdout with exit code 0).
     static func main() async {
+        MallocSettings.apply()
         let command: any ParsableCommand
         do {
             command = try parseAsRoot()

@@ -6,8 +6,9 @@ import Synchronization
 
 /// Delivers: per destination, a bounded number of workers claim due deliveries under a lease and carry
 /// them through their adapter. Each lane has its own workers; the backfill lane's run on background
-/// threads (`BackgroundExecutor`, nice 10), so live deliveries get the CPU first. A `Service`: on graceful shutdown it stops claiming, lets in-flight
-/// attempts finish for `dispatcher.shutdownGrace`, then releases what is left.
+/// threads (`BackgroundExecutor`, nice 10), so live deliveries get the CPU first. A `Service`: on
+/// graceful shutdown it stops claiming, lets in-flight attempts finish for `dispatcher.shutdownGrace`,
+/// then releases what is left.
 public final class Dispatcher: Service, Sendable {
     private let store: any GatewayStore
     private let configuration: GatewayConfiguration
