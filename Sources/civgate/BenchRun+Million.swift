@@ -96,7 +96,7 @@ extension BenchRun {
         add(.make("1M", "delivery rate (whole run)", deliveryRate, "/s", atLeast: 3000))
         add(
             .make(
-                "1M", "peak RSS (VmHWM)", memory.peak, "MiB", atMost: 300,
+                "1M", "peak RSS (VmHWM)", memory.peak, "MiB", atMost: Self.memoryTargetMiB,
                 note: "one process: gateway + both mocks + load generator"))
         let source =
             options.recordsFile.map { "every line of \($0)" }

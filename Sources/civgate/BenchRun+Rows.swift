@@ -122,7 +122,7 @@ extension BenchRun {
         if let memory = results.memory {
             add(
                 .make(
-                    "7 memory", "peak RSS (VmHWM), gateway phases", memory.peak, "MiB", atMost: 300,
+                    "7 memory", "peak RSS (VmHWM), gateway phases", memory.peak, "MiB", atMost: Self.memoryTargetMiB,
                     note:
                         "one process: gateway + both mocks + load generator; VmRSS sampled peak \(Int(results.sampledPeak)) MiB"
                 ))

@@ -6,6 +6,9 @@ import NIOCore
 
 /// One bench run: its options, records, report and the resources it watches.
 final class BenchRun {
+    /// Issue 6's memory target: RSS ≤ 300 MB, that is 300,000,000 bytes = 286 MiB (RSS is read in MiB).
+    static let memoryTargetMiB = 286.0
+
     // Used from the command's task only.
     let options: BenchCommand
     var report: BenchReport
