@@ -109,7 +109,9 @@ extension SQLiteStore {
         insertDelivery.integer(now)
         insertDelivery.text(delivery.outboundKey)
         insertDelivery.text(record.orderKey)
-        for _ in 0..<3 { insertDelivery.integer(now) }
+        insertDelivery.integer(now)  // budget_since
+        insertDelivery.integer(now)  // created_at
+        insertDelivery.integer(now)  // updated_at
         try insertDelivery.run(db)
         for person in Set(record.personKeys) {
             var insertPerson = try StatementRun(
