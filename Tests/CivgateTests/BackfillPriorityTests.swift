@@ -1,9 +1,7 @@
 import CivgateEngine
 import CivgateModel
 import Foundation
-import Logging
 import PopulationAdapter
-import PopulationMock
 import Synchronization
 import Testing
 
@@ -27,7 +25,8 @@ struct BackfillPriorityTests {
         let adapter = NiceRecordingAdapter(sink: sink)
         let live = try Self.sample("KS-2026-000000003")
         let backfill = try Self.sample("KS-2026-000000006")
-        let seen = try await Self.withGateway(adapter: adapter) { gateway in
+        let seen = try await GatewayHarness.withGateway(adapter: adapter) { running in
+            let gateway = running.baseURL
             let accepted = try await TestHTTP.postRecord(gateway, live, key: "live")
             #expect(accepted.status == 202)
             let batch = try await TestHTTP.request(
@@ -52,29 +51,6 @@ struct BackfillPriorityTests {
     static func sample(_ name: String) throws -> Data {
         let data = try Data(contentsOf: TestPaths.samples.appendingPathComponent("\(name).json"))
         return try JSONSerialization.data(withJSONObject: try JSONSerialization.jsonObject(with: data))
-    }
-
-    /// The gateway with `adapter` for the population destination and the real population mock.
-    static func withGateway<T: Sendable>(
-        adapter: NiceRecordingAdapter, _ body: (_ gatewayURL: String) async throws -> T
-    ) async throws -> T {
-        var configuration = GatewayConfiguration()
-        configuration.server.port = 0
-        configuration.destinations["population"] = DestinationConfiguration()
-        configuration.routes = ["birth": [RouteStep(destination: "population", operation: "assign-pin")]]
-        configuration.dispatcher.pollInterval = .millis(50)
-        let directory = TestPaths.temporaryDirectory()
-        configuration.store.dataDir = directory.path
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let store = try SQLiteStore(directory: directory.path, busyTimeout: .seconds(20))
-        let mock = InProcessGateway.Mock(name: "mock", destination: "population") {
-            try PopulationMock.buildApplication(host: "127.0.0.1", port: 0, logger: logger, onServerRunning: $0)
-        }
-        return try await InProcessGateway.run(
-            configuration: configuration, store: store, adapters: [adapter], endpoints: DestinationDirectory(),
-            mocks: [mock], logger: logger
-        ) { urls in try await body(urls["gateway"]!) }
     }
 }
 

@@ -27,8 +27,10 @@ struct RunningGateway: Sendable {
 
 enum GatewayHarness {
     /// Runs `body` against a started gateway (and mock, unless `destinationURL` is given), then stops both.
+    /// `adapter` serves the population destination.
     static func withGateway<T: Sendable>(
         destinationURL: String? = nil,
+        adapter: any DestinationAdapter = PopulationAdapter(),
         configure: (inout GatewayConfiguration) -> Void = { _ in },
         _ body: (RunningGateway) async throws -> T
     ) async throws -> T {
@@ -54,7 +56,7 @@ enum GatewayHarness {
                 }
             ] : []
         return try await InProcessGateway.run(
-            configuration: configuration, store: store, adapters: [PopulationAdapter()], endpoints: endpoints,
+            configuration: configuration, store: store, adapters: [adapter], endpoints: endpoints,
             mocks: mocks, logger: logger
         ) { urls in
             try await body(
