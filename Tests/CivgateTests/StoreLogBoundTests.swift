@@ -6,10 +6,12 @@ import Testing
 /// The write-ahead log stays bounded under continuous writes. Checkpoints run beside the writer (off
 /// its commits); such a checkpoint never reaches the end of a log a busy writer keeps appending to, so
 /// without the writer's own checkpoint the log never starts again from its beginning and grows with
-/// everything ever written (8.8 GB in a million-record run).
+/// everything ever written (8.8 GB in a million-record run). The checkpointer hands the last frames to
+/// the writer near the threshold; SQLite's automatic checkpoint, at four times the threshold, is only a
+/// backstop, and a log that reached it fails the test.
 @Suite("Store: the log stays bounded")
 struct StoreLogBoundTests {
-    @Test("3,000 records written by 64 concurrent writers leave a log under 32 MiB (4 times the restart threshold)")
+    @Test("3,000 records written by 64 concurrent writers leave a log under 24 MiB (3 times the restart threshold)")
     func logStaysBounded() async throws {
         let directory = TestPaths.temporaryDirectory()
         // A restart threshold of 2,000 pages (8 MiB) so that 3,000 records cross it many times.
@@ -44,6 +46,6 @@ struct StoreLogBoundTests {
         let database = try FileManager.default.attributesOfItem(atPath: store.path)
         let databaseBytes = (database[.size] as? NSNumber)?.intValue ?? 0
         // The log file keeps its largest size; unbounded, it would hold every page ever written.
-        #expect(logBytes < 32 << 20, "log \(logBytes) bytes beside a database of \(databaseBytes) bytes")
+        #expect(logBytes < 24 << 20, "log \(logBytes) bytes beside a database of \(databaseBytes) bytes")
     }
 }

@@ -43,6 +43,7 @@ final class GroupCommitter: Sendable {
     }
 
     private let pool: DatabasePool
+    private let checkpointer: WALCheckpointer
     private let queues = Mutex(Queues())
     private let thread = DispatchQueue(label: "civgate.group-commit")
     /// The most writes one transaction takes.
@@ -52,8 +53,9 @@ final class GroupCommitter: Sendable {
     /// How long a transaction keeps taking backfill writes when live writes arrived within the last second.
     private let backfillBudgetBesideLive = Duration.milliseconds(2)
 
-    init(pool: DatabasePool) {
+    init(pool: DatabasePool, checkpointer: WALCheckpointer) {
         self.pool = pool
+        self.checkpointer = checkpointer
     }
 
     /// Runs `work` inside the next group transaction and returns its value once that is durable.
@@ -99,6 +101,8 @@ final class GroupCommitter: Sendable {
     /// Writes transactions until both queues are empty.
     private func drain() {
         while let (batch, counts, liveActive) = takeBatch() {
+            // Between two transactions: the only moment the writer can let the log start again.
+            checkpointer.restartLogIfDue(on: pool)
             let liveCount = counts[Priority.live.rawValue]
             let budget = timeBudget
             let backfillBudget = liveActive ? backfillBudgetBesideLive : timeBudget
