@@ -45,6 +45,14 @@ public final class SafeXMLDocument: @unchecked Sendable {
 
     /// The text of every node matching `xpath`, in document order.
     public func texts(_ xpath: String, namespaces: [String: String]) -> [String] {
+        if let path = XMLElementPath(xpath, namespaces: namespaces) {
+            return path.elements(in: pointer).compactMap(Self.content)
+        }
+        return xpathTexts(xpath, namespaces: namespaces)
+    }
+
+    /// `texts` through libxml2's XPath, whatever the expression.
+    func xpathTexts(_ xpath: String, namespaces: [String: String]) -> [String] {
         guard let context = xmlXPathNewContext(pointer) else { return [] }
         defer { xmlXPathFreeContext(context) }
         for (prefix, uri) in namespaces {
@@ -54,9 +62,14 @@ public final class SafeXMLDocument: @unchecked Sendable {
         defer { xmlXPathFreeObject(result) }
         guard let nodes = result.pointee.nodesetval, nodes.pointee.nodeNr > 0 else { return [] }
         return (0..<Int(nodes.pointee.nodeNr)).compactMap { index in
-            guard let node = nodes.pointee.nodeTab[index], let content = xmlNodeGetContent(node) else { return nil }
-            defer { civgate_xml_free(content) }
-            return String(cString: content)
+            nodes.pointee.nodeTab[index].flatMap(Self.content)
         }
+    }
+
+    /// The text content of `node` (of every text node under it, for an element).
+    private static func content(_ node: xmlNodePtr) -> String? {
+        guard let content = xmlNodeGetContent(node) else { return nil }
+        defer { civgate_xml_free(content) }
+        return String(cString: content)
     }
 }
