@@ -80,8 +80,14 @@ extension BenchRun {
             Double(count) * perRecord / max(deliveryRate, 0.001))
         let state =
             "\(records) records ingested in \(Int(ingestSeconds)) s; \(counts.succeeded) of \(counts.total) deliveries succeeded, \(counts.active) pending or in flight, \(counts.waiting) waiting, \(counts.attention) need attention; CPU \(String(format: "%.2f", cores)) cores"
-        if settled {
+        if settled, records >= count {
             add(.make("1M", "1,000,000 records ingested and delivered", seconds, "s", atMost: 600, note: state))
+        } else if settled {
+            // A shorter records file: its time, but the target is for a million records.
+            add(
+                .make(
+                    "1M", "\(records) records ingested and delivered (not a million: no target)", seconds, "s",
+                    note: state))
         } else {
             add(
                 .make(

@@ -50,13 +50,16 @@ enum DeliveryOrdering {
         ).execute(arguments: [to.rawValue, now, deliveryID])
         try StoreQueries.insertTransition(db, deliveryID: deliveryID, from: from, to: to, cause: cause, at: now)
         if to == .succeeded || to == .discarded {
-            _ = try releaseWaiting(after: deliveryID, now: now, db)
+            _ = try releaseWaiting(after: deliveryID, finished: to, now: now, db)
         }
     }
 
     /// Waiting deliveries that `finishedID` held up (its dependents, and later events of its people at
     /// its destination) become pending when nothing else holds them; returns their destinations.
-    static func releaseWaiting(after finishedID: String, now: Int64, _ db: Database) throws -> Set<String> {
+    /// `finished` is the state it just reached (a dependent goes only once its dependency succeeded).
+    static func releaseWaiting(
+        after finishedID: String, finished: DeliveryState, now: Int64, _ db: Database
+    ) throws -> Set<String> {
         // Two index lookups rather than one UNION (which sorts to remove duplicates); usually both are
         // empty, and a delivery found by both is released once. `+state`: the dependency index, not the
         // state index (which would read every waiting delivery, thousands during a backfill).
@@ -81,8 +84,11 @@ enum DeliveryOrdering {
             let id: String = row["id"]
             guard seen.insert(id).inserted else { continue }
             if let dependency: String = row["depends_on"] {
-                let state = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT state FROM deliveries WHERE id = ?"), arguments: [dependency])
+                let state =
+                    dependency == finishedID
+                    ? finished.rawValue
+                    : try String.fetchOne(
+                        db.cachedStatement(sql: "SELECT state FROM deliveries WHERE id = ?"), arguments: [dependency])
                 guard state == DeliveryState.succeeded.rawValue else { continue }
             }
             guard try blocker(db, of: id) == nil else { continue }

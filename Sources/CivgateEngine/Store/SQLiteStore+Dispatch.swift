@@ -174,7 +174,8 @@ extension SQLiteStore {
             db, deliveryID: completion.deliveryID, from: .inFlight, to: completion.newState,
             cause: completion.cause, at: now)
         guard succeeded || completion.newState == .discarded else { return [] }
-        return try DeliveryOrdering.releaseWaiting(after: completion.deliveryID, now: now, db)
+        return try DeliveryOrdering.releaseWaiting(
+            after: completion.deliveryID, finished: completion.newState, now: now, db)
     }
 
     private static func isSuperseded(_ db: Database, deliveryID: String) throws -> Bool {
