@@ -58,6 +58,11 @@ final class GroupCommitter: Sendable {
         self.checkpointer = checkpointer
     }
 
+    /// How many writes wait for a transaction.
+    var queuedWrites: Int {
+        queues.withLock { queues in queues.waiting.reduce(0) { $0 + $1.count } }
+    }
+
     /// Runs `work` inside the next group transaction and returns its value once that is durable.
     func write<T: Sendable>(
         priority: Priority = .live, _ work: @escaping @Sendable (Database) throws -> T
