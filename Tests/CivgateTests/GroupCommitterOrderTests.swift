@@ -18,7 +18,7 @@ struct GroupCommitterOrderTests {
 
     struct Refused: Error {}
 
-    @Test("queued writes run live first, then backfill deliveries, then backfill ingest; a failed write is undone alone")
+    @Test("queued writes run live first, then backfill deliveries, then backfill ingest; a failed one is undone alone")
     func order() async throws {
         let store = try SQLiteStore(directory: TestPaths.temporaryDirectory().path)
         let committer = store.committer
