@@ -93,21 +93,33 @@ struct JSONParser {
         }
     }
 
+    /// `bytes` as a string, nil when they are not UTF-8. (`String(validating:)` on an array slice went
+    /// through generic code that looked up type metadata for every string: a third of decoding a record.)
+    private static func text(_ bytes: UnsafeBufferPointer<UInt8>, ascii: Bool) -> String? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        // Decoding replaces what is not UTF-8 with U+FFFD, which changes the bytes; ASCII is always UTF-8.
+        return ascii || text.utf8.elementsEqual(bytes) ? text : nil
+    }
+
     private mutating func string() throws(Failure) -> String {
         index += 1
         // Most strings have no escapes: they are validated straight from the input, with no copy.
         let first = index
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                guard let text = String(validating: bytes[first..<(index - 1)], as: UTF8.self) else {
-                    throw Failure(offset: first)
+                let end = index - 1
+                let text = bytes.withUnsafeBufferPointer { buffer in
+                    Self.text(UnsafeBufferPointer(rebasing: buffer[first..<end]), ascii: ascii)
                 }
+                guard let text else { throw Failure(offset: first) }
                 return text
             }
             if byte < 0x20 { throw Failure(offset: index) }
             if byte == UInt8(ascii: "\\") { break }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         var output = Array(bytes[first..<index])
@@ -117,7 +129,9 @@ struct JSONParser {
             if byte == UInt8(ascii: "\"") {
                 output.append(contentsOf: bytes[start..<index])
                 index += 1
-                guard let text = String(validating: output, as: UTF8.self) else { throw Failure(offset: start) }
+                guard let text = output.withUnsafeBufferPointer({ Self.text($0, ascii: false) }) else {
+                    throw Failure(offset: start)
+                }
                 return text
             }
             if byte < 0x20 { throw Failure(offset: index) }
