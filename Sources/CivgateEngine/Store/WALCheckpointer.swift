@@ -15,9 +15,10 @@ import Synchronization
 /// would grow without bound: only a checkpoint the writer runs between two transactions copies the last
 /// frames, and the writer's next transaction then starts the log again. That checkpoint stalls every
 /// write, so it should find almost nothing left to copy. Once the log holds `restartPages` pages, this
-/// checkpointer runs its passes back to back until less than `handoverPages` are left, then hands over:
-/// the writer's next call to `restartLogIfDue(on:)` copies the rest (a few milliseconds), instead of the
-/// 30-70 ms the writer's automatic checkpoint took when it found up to 50 ms of frames still to copy.
+/// checkpointer runs its passes back to back until one copies fewer than `handoverPages`, then hands
+/// over: the writer's next call to `restartLogIfDue(on:)` copies the rest and syncs (about 10 ms in the
+/// bench), instead of the 30-70 ms the writer's automatic checkpoint took, most of it syncing everything
+/// the passes had copied since the last restart (each pass now syncs its own copy).
 final class WALCheckpointer: Sendable {
     /// Whose turn it is to checkpoint.
     private enum Turn: Int {
