@@ -7,7 +7,7 @@ struct XMLElementPath {
     private enum Step {
         case any
         /// A local name in a namespace (nil: no namespace, as an unprefixed XPath name test).
-        case element(local: [UInt8], namespace: String?)
+        case element(local: [UInt8], namespace: [UInt8]?)
     }
 
     private let steps: [Step]
@@ -31,7 +31,7 @@ struct XMLElementPath {
                 guard let uri = namespaces[String(decoding: pieces[0], as: UTF8.self)], !pieces[1].isEmpty else {
                     return nil
                 }
-                steps.append(.element(local: Array(pieces[1]), namespace: uri))
+                steps.append(.element(local: Array(pieces[1]), namespace: Array(uri.utf8)))
             default:
                 return nil
             }
@@ -68,13 +68,15 @@ struct XMLElementPath {
             guard let name = node.pointee.name, Self.equal(name, local) else { return false }
             guard let namespace else { return node.pointee.ns == nil }
             guard let href = node.pointee.ns?.pointee.href else { return false }
-            return String(cString: href) == namespace
+            return Self.equal(href, namespace)
         }
     }
 
-    private static func equal(_ name: UnsafePointer<xmlChar>, _ local: [UInt8]) -> Bool {
-        for (index, byte) in local.enumerated() where name[index] != byte { return false }
-        return name[local.count] == 0
+    /// Whether the NUL-terminated `text` is exactly `bytes` (compared in place: this runs for every element
+    /// a path visits).
+    private static func equal(_ text: UnsafePointer<xmlChar>, _ bytes: [UInt8]) -> Bool {
+        for (index, byte) in bytes.enumerated() where text[index] != byte { return false }
+        return text[bytes.count] == 0
     }
 
     /// Letters, digits, `-`, `_`, `.`, `:` and any non-ASCII byte (names in other scripts).
