@@ -33,6 +33,9 @@ final class DestinationTransport: Sendable {
         settings.connectionPool = HTTPClient.Configuration.ConnectionPool(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connections))
         settings.decompression = .disabled
+        // No tracing: with the default (no-op) tracer, each request still parsed its URL with Foundation
+        // to set span attributes nobody reads (1.3 % of the CPU of `civgate bench`'s end-to-end phase).
+        settings.tracing.tracer = nil
         client = HTTPClient(eventLoopGroup: eventLoops, configuration: settings)
         requestTimeout = .milliseconds(configuration.requestTimeout.milliseconds)
     }
