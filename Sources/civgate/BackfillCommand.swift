@@ -184,7 +184,7 @@ struct BackfillCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw CommandFailure.configuration(error.description)
         }
-        let opened = try store.openStore()
+        let opened = try store.openStore(preallocateLog: true)
         let schema = try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))
         let ingest = IngestService(
             store: opened, intake: RecordIntake(validator: try SchemaValidator(schema: schema)),

@@ -25,8 +25,10 @@ final class BenchGateway: Sendable {
         if ProcessInfo.processInfo.environment["CIVGATE_LOG_LEVEL"] == nil { logger.logLevel = .warning }
         self.logger = logger
         self.configuration = configuration
+        // As `civgate serve` opens it.
         store = try SQLiteStore(
-            directory: configuration.store.dataDir, busyTimeout: configuration.store.busyTimeout.duration)
+            directory: configuration.store.dataDir, busyTimeout: configuration.store.busyTimeout.duration,
+            preallocateLog: true)
         let directory = DestinationDirectory()
         let dispatcher = try Dispatcher(
             store: store, configuration: configuration, adapters: Catalog.adapters(configuration), directory: directory,

@@ -24,7 +24,8 @@ enum BenchStorageBaseline {
     {
         var configuration = configuration
         configuration.store.dataDir = directory
-        let store = try SQLiteStore(directory: directory, busyTimeout: configuration.store.busyTimeout.duration)
+        let store = try SQLiteStore(
+            directory: directory, busyTimeout: configuration.store.busyTimeout.duration, preallocateLog: true)
         let schema = try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))
         let intake = RecordIntake(validator: try SchemaValidator(schema: schema))
         let ingest = IngestService(

@@ -91,7 +91,8 @@ struct ServeCommand: AsyncParsableCommand {
 
         let logger = LogSetup.logger("civgate")
         let store = try SQLiteStore(
-            directory: configuration.store.dataDir, busyTimeout: configuration.store.busyTimeout.duration)
+            directory: configuration.store.dataDir, busyTimeout: configuration.store.busyTimeout.duration,
+            preallocateLog: true)
         let directory = DestinationDirectory(urls: urls)
         let dispatcher = try Dispatcher(
             store: store, configuration: configuration, adapters: Catalog.adapters(configuration), directory: directory,

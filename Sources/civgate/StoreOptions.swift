@@ -12,7 +12,8 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Directory of the SQLite store; overrides store.dataDir.")
     var dataDir: String?
 
-    func openStore() throws -> SQLiteStore {
+    /// Opens the store; `preallocateLog` for a command that writes a lot (see `SQLiteStore.init`).
+    func openStore(preallocateLog: Bool = false) throws -> SQLiteStore {
         let configuration: GatewayConfiguration
         do {
             configuration = try GatewayConfiguration.load(path: config)
@@ -25,7 +26,9 @@ struct StoreOptions: ParsableArguments {
             throw CommandFailure.usage("no store in \(directory): run civgate serve first or pass --data-dir")
         }
         do {
-            return try SQLiteStore(directory: directory, busyTimeout: configuration.store.busyTimeout.duration)
+            return try SQLiteStore(
+                directory: directory, busyTimeout: configuration.store.busyTimeout.duration,
+                preallocateLog: preallocateLog)
         } catch let error as StoreUnavailable {
             throw CommandFailure.runtime(error.description)
         }
