@@ -9,7 +9,7 @@ import Testing
 /// index of the log from the file (as after a crash).
 @Suite("Store: a preallocated log")
 struct StoreLogPreallocationTests {
-    @Test("the log file is written out to its working size, commits stay within it, and the records read back from a copy")
+    @Test("the log is written out to its working size, commits stay within it, records read back from a copy")
     func preallocatedLogHoldsCommits() async throws {
         let directory = TestPaths.temporaryDirectory()
         // 1,000 pages: 1,250 frames of 4,120 bytes after a 32-byte header.
