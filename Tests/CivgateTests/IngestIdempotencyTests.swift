@@ -32,6 +32,7 @@ struct IngestIdempotencyTests {
             #expect(second.body == first.body)
             let id = try #require(first.json["id"] as? String)
             #expect(first.headers["location"] == "/v1/records/\(id)")
+            #expect(second.headers["location"] == "/v1/records/\(id)")
             #expect(try gateway.count("records") == 1)
             #expect(try gateway.count("deliveries") == 1)
         }

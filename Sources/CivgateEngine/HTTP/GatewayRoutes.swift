@@ -60,10 +60,9 @@ struct GatewayRoutes: Sendable {
         switch await ingest.submit(key: request.headers[Self.idempotencyKey], body: Data(buffer: buffer)) {
         case .problem(let problem):
             return problem.response()
-        case .stored(let status, let body, let replayed):
-            var headers: HTTPFields = [.contentType: "application/json"]
+        case .stored(let status, let body, let replayed, let recordID):
+            var headers: HTTPFields = [.contentType: "application/json", .location: "/v1/records/\(recordID)"]
             if replayed { headers[Self.replayed] = "true" }
-            if let id = IngestService.recordID(in: body) { headers[.location] = "/v1/records/\(id)" }
             return Response(
                 status: HTTPResponse.Status(code: status), headers: headers,
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))

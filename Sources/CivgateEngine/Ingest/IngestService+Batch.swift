@@ -37,7 +37,7 @@ extension IngestService {
             result = BatchLineResult(line: line, status: "rejected", problem: Self.problem(for: rejection))
         case .success(let accepted):
             switch await write(accepted, key: nil, fingerprint: "", lane: lane, now: Timestamp.now()) {
-            case (.stored(let status, _, _), let id):
+            case (.stored(let status, _, _, _), let id):
                 result = BatchLineResult(line: line, status: status == 202 ? "accepted" : "duplicate", id: id)
             case (.problem(let problem), _):
                 result = BatchLineResult(line: line, status: "rejected", problem: problem)
@@ -45,11 +45,5 @@ extension IngestService {
         }
         Metrics.shared.increment("civgate_ingest_total", ["outcome": result.status, "endpoint": "batch"])
         return result
-    }
-
-    /// The `id` of a stored record response.
-    static func recordID(in body: Data) -> String? {
-        struct Identified: Decodable { var id: String }
-        return try? JSONDecoder().decode(Identified.self, from: body).id
     }
 }

@@ -9,7 +9,7 @@ extension IngestService {
     /// For `civgate bench`: the storage limit, measured apart from parsing, validation and HTTP.
     public func storeAccepted(_ accepted: RecordIntake.Accepted, key: String?, lane: Lane = .live) async -> Bool {
         let fingerprint = key == nil ? "" : Identifiers.sha256Hex(accepted.canonicalBytes)
-        if case .stored(202, _, _) = await write(
+        if case .stored(202, _, _, _) = await write(
             accepted, key: key, fingerprint: fingerprint, lane: lane, now: Timestamp.now()
         ).answer {
             return true

@@ -8,7 +8,8 @@ public import Logging
 public final class IngestService: Sendable {
     /// What to answer.
     public enum Answer: Sendable {
-        case stored(status: Int, body: Data, replayed: Bool)
+        /// `recordID`: the record the response is about (its `Location`).
+        case stored(status: Int, body: Data, replayed: Bool, recordID: String)
         case problem(Problem)
     }
 
@@ -39,7 +40,7 @@ public final class IngestService: Sendable {
         let answer = await answer(key: rawKey, body: body, lane: lane)
         let outcome: String =
             switch answer {
-            case .stored(let status, _, let replayed): replayed ? "replayed" : status == 202 ? "accepted" : "existing"
+            case .stored(let status, _, let replayed, _): replayed ? "replayed" : status == 202 ? "accepted" : "existing"
             case .problem(let problem): problem.code
             }
         Metrics.shared.increment("civgate_ingest_total", ["outcome": outcome])
@@ -108,9 +109,9 @@ public final class IngestService: Sendable {
             case .created(let view, let body):
                 onAccepted(Set(view.deliveries.filter { $0.state == .pending }.map(\.destination)))
                 logger.debug("record accepted", metadata: ["record": "\(view.id)", "event": "\(view.event)"])
-                return (.stored(status: 202, body: body, replayed: false), view.id)
+                return (.stored(status: 202, body: body, replayed: false, recordID: view.id), view.id)
             case .existing(let view, let body):
-                return (.stored(status: 200, body: body, replayed: false), view.id)
+                return (.stored(status: 200, body: body, replayed: false, recordID: view.id), view.id)
             case .keyTaken(let stored):
                 return (replay(stored, fingerprint: fingerprint), nil)
             }
@@ -130,7 +131,7 @@ public final class IngestService: Sendable {
                     status: 422, code: "idempotency-key-reused", title: "Idempotency-Key reused",
                     detail: "this Idempotency-Key was used with a different payload"))
         }
-        return .stored(status: stored.status, body: stored.body, replayed: true)
+        return .stored(status: stored.status, body: stored.body, replayed: true, recordID: stored.recordID)
     }
 
     /// The record to store; its deliveries are planned inside the write, knowing earlier versions.

@@ -101,10 +101,14 @@ public final class SQLiteStore: GatewayStore {
         guard
             let row = try Row.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT status, response, fingerprint FROM idempotency_keys WHERE key = ? AND expires_at > ?"),
+                    sql: """
+                        SELECT status, response, fingerprint, record_id FROM idempotency_keys
+                        WHERE key = ? AND expires_at > ?
+                        """),
                 arguments: [key, now])
         else { return nil }
-        return StoredResponse(status: row["status"], body: row["response"], fingerprint: row["fingerprint"])
+        return StoredResponse(
+            status: row["status"], body: row["response"], fingerprint: row["fingerprint"], recordID: row["record_id"])
     }
 
     static func isUnavailable(_ error: DatabaseError) -> Bool {

@@ -75,6 +75,8 @@ public struct StoredResponse: Sendable {
     public var status: Int
     public var body: Data
     public var fingerprint: String
+    /// The record the response is about.
+    public var recordID: String
 }
 
 /// A delivery claimed by a worker, with what its adapter needs.
