@@ -6,7 +6,7 @@ import CivgateModel
 /// carries (historical records). The validity rule needs the day of birth; the initial-care facility is
 /// the facility of birth, else the province default from the settings.
 struct ChildCardRequest {
-    struct Body: Encodable {
+    struct Body: JSONMessage {
         var maYeuCau: String
         var maSoBHXH: String
         var hoTen: String
@@ -21,6 +21,16 @@ struct ChildCardRequest {
         var hoSoNguon: MessageParts.SourceRecord
         var me: MessageParts.Parent?
         var cha: MessageParts.Parent?
+
+        var json: JSONValue {
+            .members([
+                "maYeuCau": .text(maYeuCau), "maSoBHXH": .text(maSoBHXH), "hoTen": .text(hoTen),
+                "ngaySinh": ngaySinh.json, "gioiTinh": .number(gioiTinh), "maDoiTuong": .text(maDoiTuong),
+                "mucHuong": .number(mucHuong), "giaTriTu": .text(giaTriTu), "giaTriDen": .text(giaTriDen),
+                "noiDangKyKCBBanDau": noiDangKyKCBBanDau.json, "maTinh": .text(maTinh), "hoSoNguon": hoSoNguon.json,
+                "me": me?.json, "cha": cha?.json,
+            ])
+        }
     }
 
     let provinces: ProvinceCodes

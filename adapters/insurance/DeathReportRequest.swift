@@ -2,12 +2,19 @@ import CivgateModel
 
 /// Builds `report-death` (POST /bhyt/v1/bao-tu): the deceased's PIN, name and date of death.
 struct DeathReportRequest {
-    struct Body: Encodable {
+    struct Body: JSONMessage {
         var maYeuCau: String
         var maSoBHXH: String
         var hoTen: String
         var ngayMat: String
         var hoSoNguon: MessageParts.SourceRecord
+
+        var json: JSONValue {
+            .members([
+                "maYeuCau": .text(maYeuCau), "maSoBHXH": .text(maSoBHXH), "hoTen": .text(hoTen),
+                "ngayMat": .text(ngayMat), "hoSoNguon": hoSoNguon.json,
+            ])
+        }
     }
 
     func build(_ job: DeliveryJob) -> PreparedRequest {

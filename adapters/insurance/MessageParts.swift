@@ -3,7 +3,7 @@ import CivgateModel
 /// Members shared by the three BHXH messages (`contracts/insurance/insurance.openapi.yaml`).
 enum MessageParts {
     /// `hoSoNguon`: the registry's id of the record.
-    struct SourceRecord: Encodable {
+    struct SourceRecord: JSONMessage {
         var heThong: String
         var maHoSo: String
         var phienBan: Int
@@ -13,10 +13,14 @@ enum MessageParts {
             maHoSo = source.recordId
             phienBan = source.version
         }
+
+        var json: JSONValue {
+            .members(["heThong": .text(heThong), "maHoSo": .text(maHoSo), "phienBan": .number(phienBan)])
+        }
     }
 
     /// `ngaySinh`: a birth date with its precision; `nil` for an age (no date to send).
-    struct BirthDate: Encodable {
+    struct BirthDate: JSONMessage {
         var giaTri: String
         var doChinhXac: String
 
@@ -25,18 +29,24 @@ enum MessageParts {
             giaTri = value
             doChinhXac = date.precision
         }
+
+        var json: JSONValue { .members(["giaTri": .text(giaTri), "doChinhXac": .text(doChinhXac)]) }
     }
 
     /// `noiDangKyKCBBanDau`: the initial-care facility and where its code came from.
-    struct Facility: Encodable {
+    struct Facility: JSONMessage {
         var ma: String
         var nguon: String
+
+        var json: JSONValue { .members(["ma": .text(ma), "nguon": .text(nguon)]) }
     }
 
     /// `me` / `cha`.
-    struct Parent: Encodable {
+    struct Parent: JSONMessage {
         var hoTen: String
         var soDinhDanh: String?
+
+        var json: JSONValue { .members(["hoTen": .text(hoTen), "soDinhDanh": .text(soDinhDanh)]) }
     }
 
     /// `gioiTinh`: 1 male, 2 female, 3 undetermined.

@@ -7,12 +7,19 @@ import CivgateModel
 /// with a PIN. `maSoBHXHCu` (the previous PIN) is never sent: the export format has no field for it, and
 /// the adapter sees one record version, not the one before.
 struct ParticipantUpdateRequest {
-    struct Body: Encodable {
+    struct Body: JSONMessage {
         var maYeuCau: String
         var maSoBHXH: String
         var gioiTinh: Int?
         var ngaySinh: MessageParts.BirthDate?
         var hoSoNguon: MessageParts.SourceRecord
+
+        var json: JSONValue {
+            .members([
+                "maYeuCau": .text(maYeuCau), "maSoBHXH": .text(maSoBHXH), "gioiTinh": .number(gioiTinh),
+                "ngaySinh": ngaySinh?.json, "hoSoNguon": hoSoNguon.json,
+            ])
+        }
     }
 
     static let preferredRoles = ["person", "child", "adoptee", "ward"]
