@@ -33,7 +33,8 @@ struct IngestResponseBodyTests {
         var withWarnings = 0
         var states: Set<DeliveryState> = []
         for (index, body) in bodies.enumerated() {
-            guard case .stored(let status, let reply, _, _) = await ingest.submit(key: "body-\(index)", body: body) else {
+            guard case .stored(let status, let reply, _, _) = await ingest.submit(key: "body-\(index)", body: body)
+            else {
                 Issue.record("record \(index) was rejected")
                 continue
             }

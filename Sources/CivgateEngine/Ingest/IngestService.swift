@@ -40,7 +40,8 @@ public final class IngestService: Sendable {
         let answer = await answer(key: rawKey, body: body, lane: lane)
         let outcome: String =
             switch answer {
-            case .stored(let status, _, let replayed, _): replayed ? "replayed" : status == 202 ? "accepted" : "existing"
+            case .stored(let status, _, let replayed, _):
+                replayed ? "replayed" : status == 202 ? "accepted" : "existing"
             case .problem(let problem): problem.code
             }
         Metrics.shared.increment("civgate_ingest_total", ["outcome": outcome])
