@@ -4,7 +4,8 @@ import GRDB
 /// The rules that decide when a waiting delivery may go: its dependency succeeded, and no earlier event
 /// of the same person is still undelivered at the same destination.
 ///
-/// Every statement is cached: ingest, claims and completions run them for each delivery.
+/// Every statement is cached: ingest, claims and completions run them for each delivery (the frequent
+/// ones through `StatementRun`).
 enum DeliveryOrdering {
     /// States that still hold up later events of the same person.
     static let unfinishedStates: [DeliveryState] = [
@@ -15,7 +16,7 @@ enum DeliveryOrdering {
 
     /// The id of an earlier, unfinished delivery of the same person and destination, if any.
     static func blocker(_ db: Database, of deliveryID: String) throws -> String? {
-        try String.fetchOne(
+        var query = try StatementRun(
             db.cachedStatement(
                 sql: """
                     SELECT other.delivery_id FROM delivery_persons mine
@@ -25,16 +26,24 @@ enum DeliveryOrdering {
                     JOIN deliveries d ON d.id = other.delivery_id
                     WHERE mine.delivery_id = ? AND d.state IN \(unfinished)
                     ORDER BY other.order_key LIMIT 1
-                    """),
-            arguments: [deliveryID])
+                    """))
+        query.text(deliveryID)
+        var blocker: String?
+        try query.rows(db) { row in blocker = row.text(0) }
+        return blocker
     }
 
     /// Puts a delivery that may not go yet back to `waiting` behind `blocker`.
     static func hold(_ db: Database, id: String, from: DeliveryState, behind blocker: String, now: Int64) throws {
-        try db.cachedStatement(
-            sql:
-                "UPDATE deliveries SET state = 'waiting', lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?"
-        ).execute(arguments: [now, id])
+        var update = try StatementRun(
+            db.cachedStatement(
+                sql: """
+                    UPDATE deliveries SET state = 'waiting', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+                    WHERE id = ?
+                    """))
+        update.integer(now)
+        update.text(id)
+        try update.run(db)
         try StoreQueries.insertTransition(
             db, deliveryID: id, from: from, to: .waiting, cause: "waits for the person's earlier event \(blocker)",
             at: now)
@@ -63,11 +72,14 @@ enum DeliveryOrdering {
         // Two index lookups rather than one UNION (which sorts to remove duplicates); usually both are
         // empty, and a delivery found by both is released once. `+state`: the dependency index, not the
         // state index (which would read every waiting delivery, thousands during a backfill).
-        let dependents = try Row.fetchAll(
+        var waiting: [(id: String, destination: String, dependsOn: String?)] = []
+        let collect = { (row: StatementRun.Row) in waiting.append((row.text(0) ?? "", row.text(1) ?? "", row.text(2))) }
+        var dependents = try StatementRun(
             db.cachedStatement(
-                sql: "SELECT id, destination, depends_on FROM deliveries WHERE depends_on = ? AND +state = 'waiting'"),
-            arguments: [finishedID])
-        let laterEvents = try Row.fetchAll(
+                sql: "SELECT id, destination, depends_on FROM deliveries WHERE depends_on = ? AND +state = 'waiting'"))
+        dependents.text(finishedID)
+        try dependents.rows(db, collect)
+        var laterEvents = try StatementRun(
             db.cachedStatement(
                 sql: """
                     SELECT d.id, d.destination, d.depends_on FROM delivery_persons finished
@@ -76,14 +88,14 @@ enum DeliveryOrdering {
                       AND later.order_key >= finished.order_key AND later.delivery_id <> finished.delivery_id
                     JOIN deliveries d ON d.id = later.delivery_id
                     WHERE finished.delivery_id = ? AND d.state = 'waiting'
-                    """),
-            arguments: [finishedID])
+                    """))
+        laterEvents.text(finishedID)
+        try laterEvents.rows(db, collect)
         var released: Set<String> = []
         var seen: Set<String> = []
-        for row in dependents + laterEvents {
-            let id: String = row["id"]
+        for (id, destination, dependsOn) in waiting {
             guard seen.insert(id).inserted else { continue }
-            if let dependency: String = row["depends_on"] {
+            if let dependency = dependsOn {
                 let state =
                     dependency == finishedID
                     ? finished.rawValue
@@ -92,12 +104,16 @@ enum DeliveryOrdering {
                 guard state == DeliveryState.succeeded.rawValue else { continue }
             }
             guard try blocker(db, of: id) == nil else { continue }
-            try db.cachedStatement(
-                sql: "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?"
-            ).execute(arguments: [now, now, id])
+            var release = try StatementRun(
+                db.cachedStatement(
+                    sql: "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?"))
+            release.integer(now)
+            release.integer(now)
+            release.text(id)
+            try release.run(db)
             try StoreQueries.insertTransition(
                 db, deliveryID: id, from: .waiting, to: .pending, cause: "released: \(finishedID) finished", at: now)
-            released.insert(row["destination"])
+            released.insert(destination)
         }
         return released
     }

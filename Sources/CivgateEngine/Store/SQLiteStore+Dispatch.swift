@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 // Every statement here is cached (`cachedStatement`): claims and completions are most of the writer's
-// work while deliveries run, and compiling SQL was half of it.
+// work while deliveries run, and compiling SQL was half of it. The frequent ones bind and read through
+// `StatementRun`, without GRDB's boxing of arguments and rows.
 extension SQLiteStore {
     public func claim(destination: String, lane: Lane, owner: String, limit: Int, now: Int64, leaseUntil: Int64)
         async throws -> [ClaimedDelivery]
@@ -35,7 +36,7 @@ extension SQLiteStore {
     private static func claim(
         _ db: Database, destination: String, lane: Lane, owner: String, limit: Int, now: Int64, leaseUntil: Int64
     ) throws -> [ClaimedDelivery] {
-        let due = try Row.fetchAll(
+        var dueQuery = try StatementRun(
             db.cachedStatement(
                 sql: """
                     SELECT id, state, lease_owner FROM (
@@ -51,29 +52,39 @@ extension SQLiteStore {
                         WHERE destination = ?1 AND lane = ?2 AND state = 'in_flight' AND lease_expires_at <= ?3
                         LIMIT ?4)
                     ) ORDER BY due LIMIT ?4
-                    """),
-            // Three index range scans (destination, lane, state, next_attempt_at) instead of one scan
-            // and sort of every delivery of the destination: claims stay fast as the store grows.
-            arguments: [destination, lane.rawValue, now, limit])
+                    """))
+        // Three index range scans (destination, lane, state, next_attempt_at) instead of one scan
+        // and sort of every delivery of the destination: claims stay fast as the store grows.
+        dueQuery.text(destination)
+        dueQuery.text(lane.rawValue)
+        dueQuery.integer(now)
+        dueQuery.integer(limit)
+        var due: [(id: String, state: String, leaseOwner: String?)] = []
+        try dueQuery.rows(db) { row in due.append((row.text(0) ?? "", row.text(1) ?? "", row.text(2))) }
         return try due.compactMap { row in
-            let id: String = row["id"]
-            let previous = DeliveryState(rawValue: row["state"]) ?? .pending
+            let id = row.id
+            let previous = DeliveryState(rawValue: row.state) ?? .pending
             // An earlier event of the same person may have arrived since this one became due (or
             // while its last attempt was in flight): it goes first.
             if previous != .inFlight, let blocker = try DeliveryOrdering.blocker(db, of: id) {
                 try DeliveryOrdering.hold(db, id: id, from: previous, behind: blocker, now: now)
                 return nil
             }
-            try db.cachedStatement(
-                sql: """
-                    UPDATE deliveries SET state = 'in_flight', lease_owner = ?, lease_expires_at = ?,
-                      attempts = attempts + 1, updated_at = ?
-                    WHERE id = ?
-                    """
-            ).execute(arguments: [owner, leaseUntil, now, id])
+            var take = try StatementRun(
+                db.cachedStatement(
+                    sql: """
+                        UPDATE deliveries SET state = 'in_flight', lease_owner = ?, lease_expires_at = ?,
+                          attempts = attempts + 1, updated_at = ?
+                        WHERE id = ?
+                        """))
+            take.text(owner)
+            take.integer(leaseUntil)
+            take.integer(now)
+            take.text(id)
+            try take.run(db)
             let cause =
                 previous == .inFlight
-                ? "lease of \(row["lease_owner"] as String? ?? "?") expired; claimed by \(owner)"
+                ? "lease of \(row.leaseOwner ?? "?") expired; claimed by \(owner)"
                 : "claimed by \(owner)"
             try StoreQueries.insertTransition(
                 db, deliveryID: id, from: previous, to: .inFlight, cause: cause, at: now)
@@ -82,38 +93,47 @@ extension SQLiteStore {
     }
 
     private static func loadClaim(_ db: Database, id: String) throws -> ClaimedDelivery {
-        let row = try Row.fetchOne(
+        var query = try StatementRun(
             db.cachedStatement(
                 sql: """
                     SELECT d.record_id, d.destination, d.operation, d.attempts, d.outbound_key, d.confirmations,
                       d.budget_attempts, d.budget_since, r.document, r.received_at, r.inherited_results
                     FROM deliveries d JOIN records r ON r.id = d.record_id WHERE d.id = ?
-                    """),
-            arguments: [id])!
-        let recordID: String = row["record_id"]
-        // Results an earlier version of the record already obtained (e.g. its PIN), then this version's own.
-        var upstream = StoreQueries.decode([String: [String: String]].self, row["inherited_results"]) ?? [:]
-        // `+state`: use the record index, not the state index (which would read every succeeded row).
-        let results = try db.cachedStatement(
-            sql: "SELECT operation, result FROM deliveries WHERE record_id = ? AND +state = 'succeeded'")
-        for result in try Row.fetchAll(results, arguments: [recordID]) {
-            if let data: Data = result["result"] {
-                guard let decoded = FlatJSON.decode(data) else {
-                    throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "deliveries.result"))
-                }
-                upstream[result["operation"]] = decoded
-            }
+                    """))
+        query.text(id)
+        var found: ClaimedDelivery?
+        var inherited: Data?
+        var confirmations: Data?
+        try query.rows(db) { row in
+            let attempts = Int(row.integer(3))
+            found = ClaimedDelivery(
+                id: id, recordID: row.text(0) ?? "", destination: row.text(1) ?? "", operation: row.text(2) ?? "",
+                attempt: attempts, outboundKey: row.text(4) ?? "", document: row.blob(8) ?? Data(),
+                recordReceivedAt: row.integer(9), upstreamResults: [:], confirmations: [],
+                attemptInBudget: attempts - Int(row.integer(6)), budgetSince: row.integer(7))
+            confirmations = row.blob(5)
+            inherited = row.blob(10)
         }
-        let confirmations: Set<String> =
-            try (row["confirmations"] as Data?).map {
-                try JSONDecoder().decode(Set<String>.self, from: $0)
-            } ?? []
-        return ClaimedDelivery(
-            id: id, recordID: recordID, destination: row["destination"], operation: row["operation"],
-            attempt: row["attempts"], outboundKey: row["outbound_key"], document: row["document"],
-            recordReceivedAt: row["received_at"], upstreamResults: upstream, confirmations: confirmations,
-            attemptInBudget: (row["attempts"] as Int) - (row["budget_attempts"] as Int),
-            budgetSince: row["budget_since"])
+        guard var claimed = found else {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: [], debugDescription: "claimed delivery \(id) not found"))
+        }
+        // Results an earlier version of the record already obtained (e.g. its PIN), then this version's own.
+        claimed.upstreamResults = StoreQueries.decode([String: [String: String]].self, inherited) ?? [:]
+        // `+state`: use the record index, not the state index (which would read every succeeded row).
+        var results = try StatementRun(
+            db.cachedStatement(
+                sql: "SELECT operation, result FROM deliveries WHERE record_id = ? AND +state = 'succeeded'"))
+        results.text(claimed.recordID)
+        try results.rows(db) { row in
+            guard let data = row.blob(1) else { return }
+            guard let decoded = FlatJSON.decode(data) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "deliveries.result"))
+            }
+            claimed.upstreamResults[row.text(0) ?? ""] = decoded
+        }
+        claimed.confirmations = try confirmations.map { try JSONDecoder().decode(Set<String>.self, from: $0) } ?? []
+        return claimed
     }
 
     @discardableResult
@@ -122,15 +142,18 @@ extension SQLiteStore {
     }
 
     private static func complete(_ db: Database, _ completion: DeliveryCompletion, now: Int64) throws -> Set<String> {
-        let holder = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT state, lease_owner, attempts FROM deliveries WHERE id = ?"),
-            arguments: [completion.deliveryID])
-        // A worker whose lease expired lost the delivery to another: its late answer is not applied.
-        guard let holder, holder["state"] == DeliveryState.inFlight.rawValue,
-            holder["lease_owner"] == completion.leaseOwner,
-            // Fencing: a claim taken over in the same process has another attempt number.
-            holder["attempts"] == completion.attempt.number
-        else { return [] }
+        var holderQuery = try StatementRun(
+            db.cachedStatement(sql: "SELECT state, lease_owner, attempts FROM deliveries WHERE id = ?"))
+        holderQuery.text(completion.deliveryID)
+        var holds = false
+        try holderQuery.rows(db) { holder in
+            // A worker whose lease expired lost the delivery to another: its late answer is not applied.
+            holds =
+                holder.text(0) == DeliveryState.inFlight.rawValue && holder.text(1) == completion.leaseOwner
+                // Fencing: a claim taken over in the same process has another attempt number.
+                && holder.integer(2) == Int64(completion.attempt.number)
+        }
+        guard holds else { return [] }
         let attempt = completion.attempt
         var completion = completion
         if completion.newState != .succeeded, try Self.isSuperseded(db, deliveryID: completion.deliveryID) {
@@ -145,31 +168,45 @@ extension SQLiteStore {
             completion.newState = .waiting
             completion.cause = "waits for the person's earlier event \(blocker)"
         }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO attempts (delivery_id, number, started_at, duration_ms, http_status, outcome, error_class,
-                  detail, request_digest, response_excerpt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            completion.deliveryID, attempt.number, attempt.startedAt, attempt.durationMs, attempt.httpStatus,
-            attempt.outcome, attempt.errorClass, attempt.detail, attempt.requestDigest, attempt.responseExcerpt,
-        ])
+        var insertAttempt = try StatementRun(
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO attempts (delivery_id, number, started_at, duration_ms, http_status, outcome,
+                      error_class, detail, request_digest, response_excerpt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """))
+        insertAttempt.text(completion.deliveryID)
+        insertAttempt.integer(attempt.number)
+        insertAttempt.integer(attempt.startedAt)
+        insertAttempt.integer(attempt.durationMs)
+        insertAttempt.integer(attempt.httpStatus)
+        insertAttempt.text(attempt.outcome)
+        insertAttempt.text(attempt.errorClass)
+        insertAttempt.text(attempt.detail)
+        insertAttempt.text(attempt.requestDigest)
+        insertAttempt.text(attempt.responseExcerpt)
+        try insertAttempt.run(db)
         let succeeded = completion.newState == .succeeded
-        try db.cachedStatement(
-            sql: """
-                UPDATE deliveries SET state = ?, lease_owner = NULL, lease_expires_at = NULL,
-                  next_attempt_at = COALESCE(?, next_attempt_at), result = COALESCE(?, result),
-                  last_error_code = ?, last_error_detail = ?, last_error_at = ?, missing_fields = ?,
-                  last_request = COALESCE(?, last_request), updated_at = ?
-                WHERE id = ?
-                """
-        ).execute(arguments: [
-            completion.newState.rawValue, completion.nextAttemptAt, completion.result.map(FlatJSON.encode),
-            succeeded ? nil : completion.errorCode, succeeded ? nil : completion.errorDetail,
-            succeeded ? nil : now, try completion.missingFields.map(StoreQueries.encode), completion.requestBody,
-            now, completion.deliveryID,
-        ])
+        var update = try StatementRun(
+            db.cachedStatement(
+                sql: """
+                    UPDATE deliveries SET state = ?, lease_owner = NULL, lease_expires_at = NULL,
+                      next_attempt_at = COALESCE(?, next_attempt_at), result = COALESCE(?, result),
+                      last_error_code = ?, last_error_detail = ?, last_error_at = ?, missing_fields = ?,
+                      last_request = COALESCE(?, last_request), updated_at = ?
+                    WHERE id = ?
+                    """))
+        update.text(completion.newState.rawValue)
+        update.integer(completion.nextAttemptAt)
+        update.blob(completion.result.map(FlatJSON.encode))
+        update.text(succeeded ? nil : completion.errorCode)
+        update.text(succeeded ? nil : completion.errorDetail)
+        update.integer(succeeded ? nil : now)
+        update.blob(try completion.missingFields.map(StoreQueries.encode))
+        update.blob(completion.requestBody)
+        update.integer(now)
+        update.text(completion.deliveryID)
+        try update.run(db)
         try StoreQueries.insertTransition(
             db, deliveryID: completion.deliveryID, from: .inFlight, to: completion.newState,
             cause: completion.cause, at: now)
