@@ -20,20 +20,20 @@ struct PersonNeighbours {
     init(_ db: Database, persons: [String]) throws {
         var seen: Set<String> = []
         for person in Set(persons) {
-            for row in try Row.fetchAll(
+            var query = try StatementRun(
                 db.cachedStatement(
                     sql: """
                         SELECT dp.delivery_id, dp.destination, dp.order_key, d.state FROM delivery_persons dp
                         JOIN deliveries d ON d.id = dp.delivery_id WHERE dp.person_key = ?
-                        """),
-                arguments: [person])
-            {
-                let id: String = row[0]
-                guard seen.insert(id).inserted else { continue }
+                        """))
+            query.text(person)
+            try query.rows(db) { row in
+                let id = row.text(0) ?? ""
+                guard seen.insert(id).inserted else { return }
                 entries.append(
                     Entry(
-                        deliveryID: id, destination: row[1], orderKey: row[2],
-                        state: DeliveryState(rawValue: row[3]) ?? .pending))
+                        deliveryID: id, destination: row.text(1) ?? "", orderKey: row.text(2) ?? "",
+                        state: DeliveryState(rawValue: row.text(3) ?? "") ?? .pending))
             }
         }
     }

@@ -16,24 +16,26 @@ extension SQLiteStore {
         }
         // Every stored version of this registration, oldest first: the same version means a duplicate,
         // older ones are superseded by this one.
-        var earlierIDs: [String] = []
-        for row in try Row.fetchAll(
+        var versionsQuery = try StatementRun(
             db.cachedStatement(
                 sql: """
                     SELECT id, source_version FROM records WHERE source_system = ? AND source_record_id = ?
                     ORDER BY source_version
-                    """),
-            arguments: [record.source.system, record.source.recordId])
-        {
-            let version: Int = row["source_version"]
+                    """))
+        versionsQuery.text(record.source.system)
+        versionsQuery.text(record.source.recordId)
+        var versions: [(id: String, version: Int)] = []
+        try versionsQuery.rows(db) { row in versions.append((row.text(0) ?? "", Int(row.integer(1)))) }
+        var earlierIDs: [String] = []
+        for (id, version) in versions {
             if version == record.source.version {
-                let existingID: String = row["id"]
+                let existingID = id
                 let view = try StoreQueries.recordView(db, id: existingID)!
                 let body = ViewJSONWriter.encode(view)
                 try storeKey(db, write, recordID: existingID, status: 200, body: body)
                 return .existing(view, body: body)
             }
-            if version < record.source.version { earlierIDs.append(row["id"]) }
+            if version < record.source.version { earlierIDs.append(id) }
         }
         let prior = try supersede(earlierIDs, by: record, now: now, db)
         let inherited = prior.succeeded.values.reduce(into: [String: [String: String]]()) {
@@ -167,12 +169,20 @@ extension SQLiteStore {
     {
         guard let key = write.idempotencyKey else { return }
         // An expired entry for the same key may linger until the purge: the new one replaces it.
-        try db.cachedStatement(
-            sql: """
-                INSERT OR REPLACE INTO idempotency_keys (key, fingerprint, record_id, status, response, created_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(
-            arguments: [key, write.fingerprint, recordID, status, body, write.record.receivedAt, write.keyExpiresAt])
+        var insert = try StatementRun(
+            db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO idempotency_keys (key, fingerprint, record_id, status, response, created_at,
+                      expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """))
+        insert.text(key)
+        insert.text(write.fingerprint)
+        insert.text(recordID)
+        insert.integer(status)
+        insert.blob(body)
+        insert.integer(write.record.receivedAt)
+        insert.integer(write.keyExpiresAt)
+        try insert.run(db)
     }
 }
