@@ -115,11 +115,6 @@ struct StatementRun {
         /// The column as an integer (0 for SQL NULL).
         func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
-        /// The column as an integer; nil for SQL NULL.
-        func optionalInteger(_ column: Int32) -> Int64? {
-            sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
-        }
-
         /// The column as bytes; nil for SQL NULL.
         func blob(_ column: Int32) -> Data? {
             guard sqlite3_column_type(handle, column) != SQLITE_NULL else { return nil }
