@@ -22,6 +22,9 @@ struct Civgate: AsyncParsableCommand {
     /// other error (help and version go to stdout with exit code 0).
     static func main() async {
         MallocSettings.apply()
+        // Past a file-size limit (`ulimit -f`), a write fails with EFBIG and is reported like a full disk,
+        // instead of the signal ending the process.
+        signal(SIGXFSZ, SIG_IGN)
         let command: any ParsableCommand
         do {
             command = try parseAsRoot()

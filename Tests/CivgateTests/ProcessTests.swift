@@ -33,6 +33,32 @@ struct ProcessTests {
         #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("civgate.sqlite").path))
     }
 
+    @Test("with no room for its log's working size, serve still starts, says so, and delivers")
+    func serveWithoutRoomForTheLog() async throws {
+        let data = TestPaths.temporaryDirectory()
+        // 40,000 blocks (20 MB with dash's 512-byte blocks, 40 MB with bash's): room for the store, not for
+        // the 165 MB log.
+        let server = try RunningProcess(
+            ["serve", "--config", "config/civgate.yaml", "--port", "0", "--data-dir", data.path],
+            fileSizeLimit: 40_000)
+        let url = try await server.listeningURL("civgate listening on")
+        #expect(server.stderr.contains("the store's log was not written out to its working size"))
+        let log = try FileManager.default.attributesOfItem(
+            atPath: data.appendingPathComponent("civgate.sqlite-wal").path)
+        // Cut back to what SQLite had written (the zeros up to the limit went again).
+        #expect(((log[.size] as? NSNumber)?.intValue ?? 0) < 4 << 20)
+
+        let body = try Data(contentsOf: TestPaths.samples.appendingPathComponent("KS-2026-000000003.json"))
+        let accepted = try await TestHTTP.postRecord(url, body, key: "process-no-room")
+        #expect(accepted.status == 202)
+        let id = try #require(accepted.json["id"] as? String)
+        try await waitUntil("the record succeeded") {
+            try await TestHTTP.get(url + "/v1/records/\(id)").json["state"] as? String == "succeeded"
+        }
+        server.signal(SIGTERM)
+        #expect(try await server.exitStatus() == 0)
+    }
+
     @Test("the population mock runs on its own and stops on SIGTERM")
     func standaloneMock() async throws {
         let mock = try RunningProcess(["mock", "population", "--port", "0"])

@@ -13,7 +13,9 @@ extension SQLiteStore {
     /// with the log's salts and checksums).
     ///
     /// Runs under SQLite's write lock (`BEGIN IMMEDIATE`), so no other connection appends meanwhile.
-    static func preallocateLog(_ pool: DatabasePool, path: String, logRestartPages: Int) throws {
+    /// Best effort: when the disk has no room (or the process may not write that much), the file is cut
+    /// back to its size before and the store works as without it. Returns why it could not, or nil.
+    static func preallocateLog(_ pool: DatabasePool, path: String, logRestartPages: Int) throws -> String? {
         try pool.writeWithoutTransaction { db in
             let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
             // The log starts again a little after the threshold (see `WALCheckpointer`): a quarter more.
@@ -21,32 +23,32 @@ extension SQLiteStore {
             let bytes = 32 + (logRestartPages + logRestartPages / 4) * (24 + pageSize)
             try db.execute(sql: "BEGIN IMMEDIATE")
             defer { try? db.execute(sql: "ROLLBACK") }
-            try extendWithZeros(path: path + "-wal", to: bytes)
+            return extendWithZeros(path: path + "-wal", to: bytes)
         }
     }
 
-    private static func extendWithZeros(path: String, to bytes: Int) throws {
+    /// Extends the file at `path` to `bytes` with zeros and syncs it; on failure, cuts it back to its size
+    /// before and returns why.
+    private static func extendWithZeros(path: String, to bytes: Int) -> String? {
         let file = open(path, O_WRONLY | O_CLOEXEC)
-        guard file >= 0 else { throw StoreUnavailable(description: "cannot open the store's log: \(errorText())") }
+        guard file >= 0 else { return "cannot open the store's log: \(errorText())" }
         defer { close(file) }
         var status = stat()
-        guard fstat(file, &status) == 0 else {
-            throw StoreUnavailable(description: "cannot read the size of the store's log: \(errorText())")
-        }
-        var offset = Int(status.st_size)
-        guard offset < bytes else { return }
+        guard fstat(file, &status) == 0 else { return "cannot read the size of the store's log: \(errorText())" }
+        let before = Int(status.st_size)
+        var offset = before
+        guard offset < bytes else { return nil }
         let zeros = [UInt8](repeating: 0, count: 1 << 20)
-        while offset < bytes {
+        var failure: String?
+        while offset < bytes, failure == nil {
             let count = min(zeros.count, bytes - offset)
             let written = zeros.withUnsafeBytes { pwrite(file, $0.baseAddress, count, off_t(offset)) }
-            guard written > 0 else {
-                throw StoreUnavailable(description: "cannot extend the store's log: \(errorText())")
-            }
-            offset += written
+            if written > 0 { offset += written } else { failure = "cannot extend the store's log: \(errorText())" }
         }
-        guard fdatasync(file) == 0 else {
-            throw StoreUnavailable(description: "cannot sync the store's log: \(errorText())")
-        }
+        if failure == nil, fdatasync(file) != 0 { failure = "cannot sync the store's log: \(errorText())" }
+        // Only zeros past what SQLite had written go: the log's frames are untouched.
+        if failure != nil { _ = ftruncate(file, off_t(before)) }
+        return failure
     }
 
     private static func errorText() -> String { String(cString: strerror(errno)) }

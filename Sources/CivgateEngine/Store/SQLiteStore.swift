@@ -9,6 +9,9 @@ public final class SQLiteStore: GatewayStore {
     private let checkpointer: WALCheckpointer
     /// The file's path.
     public let path: String
+    /// Why the log file could not be written out to its working size (`preallocateLog`), if it could not:
+    /// the store works, and its first commits grow the file.
+    public let logPreallocationProblem: String?
 
     /// Opens (and creates or migrates) `civgate.sqlite` in `directory`. The log starts again from its
     /// beginning once it holds about `logRestartPages` pages (4 KiB each). `preallocateLog`, for a
@@ -42,7 +45,8 @@ public final class SQLiteStore: GatewayStore {
                 // Each write's savepoint journal stays in memory, not in a temporary file.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }
-            if preallocateLog { try Self.preallocateLog(pool, path: path, logRestartPages: logRestartPages) }
+            logPreallocationProblem =
+                preallocateLog ? try Self.preallocateLog(pool, path: path, logRestartPages: logRestartPages) : nil
         } catch {
             throw StoreUnavailable(description: "cannot open the store at \(path): \(Self.describe(error))")
         }

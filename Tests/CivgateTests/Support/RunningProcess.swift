@@ -8,9 +8,16 @@ final class RunningProcess: @unchecked Sendable {
     private let output = Mutex<String>("")
     private let errors = Mutex<String>("")
 
-    init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = TestPaths.binary
-        process.arguments = arguments
+    /// - Parameter fileSizeLimit: `ulimit -f` for the process (in the shell's blocks), through `/bin/sh`.
+    init(_ arguments: [String], environment: [String: String] = [:], fileSizeLimit: Int? = nil) throws {
+        if let fileSizeLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments =
+                ["-c", "ulimit -f \(fileSizeLimit) && exec \"$0\" \"$@\"", TestPaths.binary.path] + arguments
+        } else {
+            process.executableURL = TestPaths.binary
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = TestPaths.packageRoot
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }
