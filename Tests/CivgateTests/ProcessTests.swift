@@ -18,13 +18,7 @@ struct ProcessTests {
         #expect(ready.status == 200)
         #expect(ready.json["status"] as? String == "ready")
 
-        let body = try Data(contentsOf: TestPaths.samples.appendingPathComponent("KS-2026-000000003.json"))
-        let accepted = try await TestHTTP.postRecord(url, body, key: "process-1")
-        #expect(accepted.status == 202)
-        let id = try #require(accepted.json["id"] as? String)
-        try await waitUntil("the record succeeded") {
-            try await TestHTTP.get(url + "/v1/records/\(id)").json["state"] as? String == "succeeded"
-        }
+        try await Self.deliverSample(to: url, key: "process-1")
         let requests = try await TestHTTP.get(mockURL + "/_mock/requests")
         #expect((try JSONSerialization.jsonObject(with: requests.body) as? [Any])?.count == 1)
 
@@ -48,15 +42,20 @@ struct ProcessTests {
         // Cut back to what SQLite had written (the zeros up to the limit went again).
         #expect(((log[.size] as? NSNumber)?.intValue ?? 0) < 4 << 20)
 
+        try await Self.deliverSample(to: url, key: "process-no-room")
+        server.signal(SIGTERM)
+        #expect(try await server.exitStatus() == 0)
+    }
+
+    /// Posts the sample birth to the gateway at `url` and waits until it is delivered.
+    private static func deliverSample(to url: String, key: String) async throws {
         let body = try Data(contentsOf: TestPaths.samples.appendingPathComponent("KS-2026-000000003.json"))
-        let accepted = try await TestHTTP.postRecord(url, body, key: "process-no-room")
+        let accepted = try await TestHTTP.postRecord(url, body, key: key)
         #expect(accepted.status == 202)
         let id = try #require(accepted.json["id"] as? String)
         try await waitUntil("the record succeeded") {
             try await TestHTTP.get(url + "/v1/records/\(id)").json["state"] as? String == "succeeded"
         }
-        server.signal(SIGTERM)
-        #expect(try await server.exitStatus() == 0)
     }
 
     @Test("the population mock runs on its own and stops on SIGTERM")
