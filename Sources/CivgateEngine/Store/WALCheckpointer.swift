@@ -95,21 +95,12 @@ final class WALCheckpointer: Sendable {
         // since the last restart (60 ms for 32,000 pages). Synced here, the writer's sync has little left.
         if copiedNow > 0, databaseFile >= 0 { _ = fdatasync(databaseFile) }
         guard logPages >= restartPages else { return interval }
-        if Self.handsOver(
-            logPages: logPages, copiedPages: copiedNow, restartPages: restartPages, handoverPages: handoverPages)
-        {
+        // Each pass copies what the writer appended during the one before: once that is little, the writer
+        // copies the rest.
+        if copiedNow <= handoverPages {
             turn.store(Turn.writerDue.rawValue, ordering: .releasing)
             return interval
         }
         return .milliseconds(1)
-    }
-
-    /// Whether the writer should copy the rest of a log that holds `logPages` pages, the last pass
-    /// having copied `copiedPages`. Each pass copies what the writer appended during the one before: once
-    /// that is little, the writer copies the rest. Under a sustained bulk load no pass gets that close
-    /// (each copies thousands of pages while the writer appends as many, bench): past twice the threshold
-    /// the writer takes over anyway, before SQLite's backstop at four times.
-    static func handsOver(logPages: Int, copiedPages: Int, restartPages: Int, handoverPages: Int) -> Bool {
-        logPages >= restartPages && (copiedPages <= handoverPages || logPages >= 2 * restartPages)
     }
 }
