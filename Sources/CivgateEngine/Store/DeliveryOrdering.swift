@@ -17,30 +17,28 @@ enum DeliveryOrdering {
     /// The id of an earlier, unfinished delivery of the same person and destination, if any.
     static func blocker(_ db: Database, of deliveryID: String) throws -> String? {
         var query = try StatementRun(
-            db.cachedStatement(
-                sql: """
-                    SELECT other.delivery_id FROM delivery_persons mine
-                    JOIN delivery_persons other
-                      ON other.person_key = mine.person_key AND other.destination = mine.destination
-                      AND other.order_key < mine.order_key AND other.delivery_id <> mine.delivery_id
-                    JOIN deliveries d ON d.id = other.delivery_id
-                    WHERE mine.delivery_id = ? AND d.state IN \(unfinished)
-                    ORDER BY other.order_key LIMIT 1
-                    """))
+            db,
+            sql: """
+                SELECT other.delivery_id FROM delivery_persons mine
+                JOIN delivery_persons other
+                  ON other.person_key = mine.person_key AND other.destination = mine.destination
+                  AND other.order_key < mine.order_key AND other.delivery_id <> mine.delivery_id
+                JOIN deliveries d ON d.id = other.delivery_id
+                WHERE mine.delivery_id = ? AND d.state IN \(unfinished)
+                ORDER BY other.order_key LIMIT 1
+                """)
         query.text(deliveryID)
-        var blocker: String?
-        try query.rows(db) { row in blocker = row.text(0) }
-        return blocker
+        return try query.first(db) { row in row.text(0) } ?? nil
     }
 
     /// Puts a delivery that may not go yet back to `waiting` behind `blocker`.
     static func hold(_ db: Database, id: String, from: DeliveryState, behind blocker: String, now: Int64) throws {
         var update = try StatementRun(
-            db.cachedStatement(
-                sql: """
-                    UPDATE deliveries SET state = 'waiting', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-                    WHERE id = ?
-                    """))
+            db,
+            sql: """
+                UPDATE deliveries SET state = 'waiting', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+                WHERE id = ?
+                """)
         update.integer(now)
         update.text(id)
         try update.run(db)
@@ -75,20 +73,19 @@ enum DeliveryOrdering {
         var waiting: [(id: String, destination: String, dependsOn: String?)] = []
         let collect = { (row: StatementRun.Row) in waiting.append((row.text(0) ?? "", row.text(1) ?? "", row.text(2))) }
         var dependents = try StatementRun(
-            db.cachedStatement(
-                sql: "SELECT id, destination, depends_on FROM deliveries WHERE depends_on = ? AND +state = 'waiting'"))
+            db, sql: "SELECT id, destination, depends_on FROM deliveries WHERE depends_on = ? AND +state = 'waiting'")
         dependents.text(finishedID)
         try dependents.rows(db, collect)
         var laterEvents = try StatementRun(
-            db.cachedStatement(
-                sql: """
-                    SELECT d.id, d.destination, d.depends_on FROM delivery_persons finished
-                    JOIN delivery_persons later
-                      ON later.person_key = finished.person_key AND later.destination = finished.destination
-                      AND later.order_key >= finished.order_key AND later.delivery_id <> finished.delivery_id
-                    JOIN deliveries d ON d.id = later.delivery_id
-                    WHERE finished.delivery_id = ? AND d.state = 'waiting'
-                    """))
+            db,
+            sql: """
+                SELECT d.id, d.destination, d.depends_on FROM delivery_persons finished
+                JOIN delivery_persons later
+                  ON later.person_key = finished.person_key AND later.destination = finished.destination
+                  AND later.order_key >= finished.order_key AND later.delivery_id <> finished.delivery_id
+                JOIN deliveries d ON d.id = later.delivery_id
+                WHERE finished.delivery_id = ? AND d.state = 'waiting'
+                """)
         laterEvents.text(finishedID)
         try laterEvents.rows(db, collect)
         var released: Set<String> = []
@@ -105,8 +102,7 @@ enum DeliveryOrdering {
             }
             guard try blocker(db, of: id) == nil else { continue }
             var release = try StatementRun(
-                db.cachedStatement(
-                    sql: "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?"))
+                db, sql: "UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ?")
             release.integer(now)
             release.integer(now)
             release.text(id)

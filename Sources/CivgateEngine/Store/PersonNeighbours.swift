@@ -21,11 +21,11 @@ struct PersonNeighbours {
         var seen: Set<String> = []
         for person in Set(persons) {
             var query = try StatementRun(
-                db.cachedStatement(
-                    sql: """
-                        SELECT dp.delivery_id, dp.destination, dp.order_key, d.state FROM delivery_persons dp
-                        JOIN deliveries d ON d.id = dp.delivery_id WHERE dp.person_key = ?
-                        """))
+                db,
+                sql: """
+                    SELECT dp.delivery_id, dp.destination, dp.order_key, d.state FROM delivery_persons dp
+                    JOIN deliveries d ON d.id = dp.delivery_id WHERE dp.person_key = ?
+                    """)
             query.text(person)
             try query.rows(db) { row in
                 let id = row.text(0) ?? ""

@@ -37,22 +37,22 @@ extension SQLiteStore {
         _ db: Database, destination: String, lane: Lane, owner: String, limit: Int, now: Int64, leaseUntil: Int64
     ) throws -> [ClaimedDelivery] {
         var dueQuery = try StatementRun(
-            db.cachedStatement(
-                sql: """
-                    SELECT id, state, lease_owner FROM (
-                      SELECT * FROM (SELECT id, state, lease_owner, next_attempt_at AS due FROM deliveries
-                        WHERE destination = ?1 AND lane = ?2 AND state = 'pending' AND next_attempt_at <= ?3
-                        ORDER BY next_attempt_at LIMIT ?4)
-                      UNION ALL
-                      SELECT * FROM (SELECT id, state, lease_owner, next_attempt_at AS due FROM deliveries
-                        WHERE destination = ?1 AND lane = ?2 AND state = 'retrying' AND next_attempt_at <= ?3
-                        ORDER BY next_attempt_at LIMIT ?4)
-                      UNION ALL
-                      SELECT * FROM (SELECT id, state, lease_owner, lease_expires_at AS due FROM deliveries
-                        WHERE destination = ?1 AND lane = ?2 AND state = 'in_flight' AND lease_expires_at <= ?3
-                        LIMIT ?4)
-                    ) ORDER BY due LIMIT ?4
-                    """))
+            db,
+            sql: """
+                SELECT id, state, lease_owner FROM (
+                  SELECT * FROM (SELECT id, state, lease_owner, next_attempt_at AS due FROM deliveries
+                    WHERE destination = ?1 AND lane = ?2 AND state = 'pending' AND next_attempt_at <= ?3
+                    ORDER BY next_attempt_at LIMIT ?4)
+                  UNION ALL
+                  SELECT * FROM (SELECT id, state, lease_owner, next_attempt_at AS due FROM deliveries
+                    WHERE destination = ?1 AND lane = ?2 AND state = 'retrying' AND next_attempt_at <= ?3
+                    ORDER BY next_attempt_at LIMIT ?4)
+                  UNION ALL
+                  SELECT * FROM (SELECT id, state, lease_owner, lease_expires_at AS due FROM deliveries
+                    WHERE destination = ?1 AND lane = ?2 AND state = 'in_flight' AND lease_expires_at <= ?3
+                    LIMIT ?4)
+                ) ORDER BY due LIMIT ?4
+                """)
         // Three index range scans (destination, lane, state, next_attempt_at) instead of one scan
         // and sort of every delivery of the destination: claims stay fast as the store grows.
         dueQuery.text(destination)
@@ -71,12 +71,12 @@ extension SQLiteStore {
                 return nil
             }
             var take = try StatementRun(
-                db.cachedStatement(
-                    sql: """
-                        UPDATE deliveries SET state = 'in_flight', lease_owner = ?, lease_expires_at = ?,
-                          attempts = attempts + 1, updated_at = ?
-                        WHERE id = ?
-                        """))
+                db,
+                sql: """
+                    UPDATE deliveries SET state = 'in_flight', lease_owner = ?, lease_expires_at = ?,
+                      attempts = attempts + 1, updated_at = ?
+                    WHERE id = ?
+                    """)
             take.text(owner)
             take.integer(leaseUntil)
             take.integer(now)
@@ -94,36 +94,32 @@ extension SQLiteStore {
 
     private static func loadClaim(_ db: Database, id: String) throws -> ClaimedDelivery {
         var query = try StatementRun(
-            db.cachedStatement(
-                sql: """
-                    SELECT d.record_id, d.destination, d.operation, d.attempts, d.outbound_key, d.confirmations,
-                      d.budget_attempts, d.budget_since, r.document, r.received_at, r.inherited_results
-                    FROM deliveries d JOIN records r ON r.id = d.record_id WHERE d.id = ?
-                    """))
+            db,
+            sql: """
+                SELECT d.record_id, d.destination, d.operation, d.attempts, d.outbound_key, d.confirmations,
+                  d.budget_attempts, d.budget_since, r.document, r.received_at, r.inherited_results
+                FROM deliveries d JOIN records r ON r.id = d.record_id WHERE d.id = ?
+                """)
         query.text(id)
-        var found: ClaimedDelivery?
-        var inherited: Data?
-        var confirmations: Data?
-        try query.rows(db) { row in
+        let found = try query.first(db) { row in
             let attempts = Int(row.integer(3))
-            found = ClaimedDelivery(
+            return ClaimedDelivery(
                 id: id, recordID: row.text(0) ?? "", destination: row.text(1) ?? "", operation: row.text(2) ?? "",
                 attempt: attempts, outboundKey: row.text(4) ?? "", document: row.blob(8) ?? Data(),
-                recordReceivedAt: row.integer(9), upstreamResults: [:], confirmations: [],
+                recordReceivedAt: row.integer(9),
+                // Results an earlier version of the record already obtained (e.g. its PIN); this version's
+                // own are added below.
+                upstreamResults: StoreQueries.decode([String: [String: String]].self, row.blob(10)) ?? [:],
+                confirmations: try row.blob(5).map { try JSONDecoder().decode(Set<String>.self, from: $0) } ?? [],
                 attemptInBudget: attempts - Int(row.integer(6)), budgetSince: row.integer(7))
-            confirmations = row.blob(5)
-            inherited = row.blob(10)
         }
         guard var claimed = found else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: [], debugDescription: "claimed delivery \(id) not found"))
         }
-        // Results an earlier version of the record already obtained (e.g. its PIN), then this version's own.
-        claimed.upstreamResults = StoreQueries.decode([String: [String: String]].self, inherited) ?? [:]
         // `+state`: use the record index, not the state index (which would read every succeeded row).
         var results = try StatementRun(
-            db.cachedStatement(
-                sql: "SELECT operation, result FROM deliveries WHERE record_id = ? AND +state = 'succeeded'"))
+            db, sql: "SELECT operation, result FROM deliveries WHERE record_id = ? AND +state = 'succeeded'")
         results.text(claimed.recordID)
         try results.rows(db) { row in
             guard let data = row.blob(1) else { return }
@@ -132,7 +128,6 @@ extension SQLiteStore {
             }
             claimed.upstreamResults[row.text(0) ?? ""] = decoded
         }
-        claimed.confirmations = try confirmations.map { try JSONDecoder().decode(Set<String>.self, from: $0) } ?? []
         return claimed
     }
 
@@ -143,17 +138,15 @@ extension SQLiteStore {
 
     private static func complete(_ db: Database, _ completion: DeliveryCompletion, now: Int64) throws -> Set<String> {
         var holderQuery = try StatementRun(
-            db.cachedStatement(sql: "SELECT state, lease_owner, attempts FROM deliveries WHERE id = ?"))
+            db, sql: "SELECT state, lease_owner, attempts FROM deliveries WHERE id = ?")
         holderQuery.text(completion.deliveryID)
-        var holds = false
-        try holderQuery.rows(db) { holder in
+        let holds = try holderQuery.first(db) { holder in
             // A worker whose lease expired lost the delivery to another: its late answer is not applied.
-            holds =
-                holder.text(0) == DeliveryState.inFlight.rawValue && holder.text(1) == completion.leaseOwner
+            holder.text(0) == DeliveryState.inFlight.rawValue && holder.text(1) == completion.leaseOwner
                 // Fencing: a claim taken over in the same process has another attempt number.
                 && holder.integer(2) == Int64(completion.attempt.number)
         }
-        guard holds else { return [] }
+        guard holds == true else { return [] }
         let attempt = completion.attempt
         var completion = completion
         if completion.newState != .succeeded, try Self.isSuperseded(db, deliveryID: completion.deliveryID) {
@@ -169,12 +162,12 @@ extension SQLiteStore {
             completion.cause = "waits for the person's earlier event \(blocker)"
         }
         var insertAttempt = try StatementRun(
-            db.cachedStatement(
-                sql: """
-                    INSERT INTO attempts (delivery_id, number, started_at, duration_ms, http_status, outcome,
-                      error_class, detail, request_digest, response_excerpt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """))
+            db,
+            sql: """
+                INSERT INTO attempts (delivery_id, number, started_at, duration_ms, http_status, outcome,
+                  error_class, detail, request_digest, response_excerpt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         insertAttempt.text(completion.deliveryID)
         insertAttempt.integer(attempt.number)
         insertAttempt.integer(attempt.startedAt)
@@ -188,14 +181,14 @@ extension SQLiteStore {
         try insertAttempt.run(db)
         let succeeded = completion.newState == .succeeded
         var update = try StatementRun(
-            db.cachedStatement(
-                sql: """
-                    UPDATE deliveries SET state = ?, lease_owner = NULL, lease_expires_at = NULL,
-                      next_attempt_at = COALESCE(?, next_attempt_at), result = COALESCE(?, result),
-                      last_error_code = ?, last_error_detail = ?, last_error_at = ?, missing_fields = ?,
-                      last_request = COALESCE(?, last_request), updated_at = ?
-                    WHERE id = ?
-                    """))
+            db,
+            sql: """
+                UPDATE deliveries SET state = ?, lease_owner = NULL, lease_expires_at = NULL,
+                  next_attempt_at = COALESCE(?, next_attempt_at), result = COALESCE(?, result),
+                  last_error_code = ?, last_error_detail = ?, last_error_at = ?, missing_fields = ?,
+                  last_request = COALESCE(?, last_request), updated_at = ?
+                WHERE id = ?
+                """)
         update.text(completion.newState.rawValue)
         update.integer(completion.nextAttemptAt)
         update.blob(completion.result.map(FlatJSON.encode))

@@ -17,11 +17,11 @@ extension SQLiteStore {
         // Every stored version of this registration, oldest first: the same version means a duplicate,
         // older ones are superseded by this one.
         var versionsQuery = try StatementRun(
-            db.cachedStatement(
-                sql: """
-                    SELECT id, source_version FROM records WHERE source_system = ? AND source_record_id = ?
-                    ORDER BY source_version
-                    """))
+            db,
+            sql: """
+                SELECT id, source_version FROM records WHERE source_system = ? AND source_record_id = ?
+                ORDER BY source_version
+                """)
         versionsQuery.text(record.source.system)
         versionsQuery.text(record.source.recordId)
         var versions: [(id: String, version: Int)] = []
@@ -42,13 +42,13 @@ extension SQLiteStore {
             $0.merge($1) { new, _ in new }
         }
         var insertRecord = try StatementRun(
-            db.cachedStatement(
-                sql: """
-                    INSERT INTO records (id, source_system, source_record_id, source_version, event, authority_code,
-                      authority_system, registration_date, lane, document, originals, warnings, inherited_results,
-                      received_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """))
+            db,
+            sql: """
+                INSERT INTO records (id, source_system, source_record_id, source_version, event, authority_code,
+                  authority_system, registration_date, lane, document, originals, warnings, inherited_results,
+                  received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         insertRecord.text(record.id)
         insertRecord.text(record.source.system)
         insertRecord.text(record.source.recordId)
@@ -94,12 +94,12 @@ extension SQLiteStore {
         let blocker = neighbours.blocker(at: delivery.destination, before: record.orderKey)
         let state: DeliveryState = delivery.dependsOn == nil && blocker == nil ? .pending : .waiting
         var insertDelivery = try StatementRun(
-            db.cachedStatement(
-                sql: """
-                    INSERT INTO deliveries (id, record_id, destination, operation, step, depends_on, lane, state,
-                      next_attempt_at, outbound_key, order_key, budget_since, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """))
+            db,
+            sql: """
+                INSERT INTO deliveries (id, record_id, destination, operation, step, depends_on, lane, state,
+                  next_attempt_at, outbound_key, order_key, budget_since, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         insertDelivery.text(delivery.id)
         insertDelivery.text(record.id)
         insertDelivery.text(delivery.destination)
@@ -117,10 +117,10 @@ extension SQLiteStore {
         try insertDelivery.run(db)
         for person in Set(record.personKeys) {
             var insertPerson = try StatementRun(
-                db.cachedStatement(
-                    sql:
-                        "INSERT INTO delivery_persons (person_key, destination, order_key, delivery_id) VALUES (?, ?, ?, ?)"
-                ))
+                db,
+                sql:
+                    "INSERT INTO delivery_persons (person_key, destination, order_key, delivery_id) VALUES (?, ?, ?, ?)"
+            )
             insertPerson.text(person)
             insertPerson.text(delivery.destination)
             insertPerson.text(record.orderKey)
@@ -170,12 +170,12 @@ extension SQLiteStore {
         guard let key = write.idempotencyKey else { return }
         // An expired entry for the same key may linger until the purge: the new one replaces it.
         var insert = try StatementRun(
-            db.cachedStatement(
-                sql: """
-                    INSERT OR REPLACE INTO idempotency_keys (key, fingerprint, record_id, status, response, created_at,
-                      expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """))
+            db,
+            sql: """
+                INSERT OR REPLACE INTO idempotency_keys (key, fingerprint, record_id, status, response, created_at,
+                  expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
         insert.text(key)
         insert.text(write.fingerprint)
         insert.text(recordID)

@@ -103,20 +103,18 @@ public final class SQLiteStore: GatewayStore {
 
     static func storedResponse(_ db: Database, key: String, now: Int64) throws -> StoredResponse? {
         var query = try StatementRun(
-            db.cachedStatement(
-                sql: """
-                    SELECT status, response, fingerprint, record_id FROM idempotency_keys
-                    WHERE key = ? AND expires_at > ?
-                    """))
+            db,
+            sql: """
+                SELECT status, response, fingerprint, record_id FROM idempotency_keys
+                WHERE key = ? AND expires_at > ?
+                """)
         query.text(key)
         query.integer(now)
-        var stored: StoredResponse?
-        try query.rows(db) { row in
-            stored = StoredResponse(
+        return try query.first(db) { row in
+            StoredResponse(
                 status: Int(row.integer(0)), body: row.blob(1) ?? Data(), fingerprint: row.text(2) ?? "",
                 recordID: row.text(3) ?? "")
         }
-        return stored
     }
 
     static func isUnavailable(_ error: DatabaseError) -> Bool {

@@ -21,6 +21,11 @@ struct StatementRun {
         sqlite3_reset(handle)
     }
 
+    /// The cached statement for `sql` on `db`.
+    init(_ db: Database, sql: String) throws {
+        self.init(try db.cachedStatement(sql: sql))
+    }
+
     /// Binds the next argument.
     mutating func text(_ value: String?) {
         index += 1
@@ -80,6 +85,21 @@ struct StatementRun {
     /// Steps the statement once (an insert or an update) and resets it; throws SQLite's error.
     func run(_ db: Database) throws {
         try rows(db) { _ in }
+    }
+
+    /// The first row read by `read`, or nil when there is none; resets the statement. For lookups by key.
+    func first<T>(_ db: Database, _ read: (Row) throws -> T) throws -> T? {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        let code = sqlite3_step(handle)
+        if code == SQLITE_DONE { return nil }
+        guard code == SQLITE_ROW else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        return try read(Row(handle: handle))
     }
 
     /// Steps the statement to its end, passing each row to `body` (which must not run this statement), and

@@ -19,8 +19,7 @@ enum StoreQueries {
         // Cached: every ingest, claim and completion writes transitions, and compiling SQL was half the
         // writer's time.
         var insert = try StatementRun(
-            db.cachedStatement(
-                sql: "INSERT INTO transitions (delivery_id, at, from_state, to_state, cause) VALUES (?, ?, ?, ?, ?)"))
+            db, sql: "INSERT INTO transitions (delivery_id, at, from_state, to_state, cause) VALUES (?, ?, ?, ?, ?)")
         insert.text(deliveryID)
         insert.integer(at)
         insert.text(from?.rawValue)
