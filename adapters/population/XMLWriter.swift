@@ -22,11 +22,7 @@ struct XMLWriter {
     mutating func close(_ name: String) {
         depth -= 1
         appendIndent()
-        output += "</"
-        output += prefix
-        output += ":"
-        output += name
-        output += ">\n"
+        endTag(name)
     }
 
     /// An element holding text; nothing is written when `text` is nil or empty (absent, not blank).
@@ -35,11 +31,7 @@ struct XMLWriter {
         startTag(name, attributes)
         output += ">"
         output += Self.escape(text)
-        output += "</"
-        output += prefix
-        output += ":"
-        output += name
-        output += ">\n"
+        endTag(name)
     }
 
     /// Opens the root element with its namespace declaration.
@@ -61,6 +53,15 @@ struct XMLWriter {
             output += Self.escape(value)
             output += "\""
         }
+    }
+
+    /// `</prefix:name>` and the line's end.
+    private mutating func endTag(_ name: String) {
+        output += "</"
+        output += prefix
+        output += ":"
+        output += name
+        output += ">\n"
     }
 
     private mutating func appendIndent() {
