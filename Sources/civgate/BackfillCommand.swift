@@ -185,9 +185,7 @@ struct BackfillCommand: AsyncParsableCommand {
             throw CommandFailure.configuration(error.description)
         }
         let opened = try store.openStore(preallocateLog: true)
-        if let problem = opened.logPreallocationProblem {
-            Output.error("the store's log was not written out to its working size: commits will grow it (\(problem))")
-        }
+        if let problem = opened.logPreallocationProblem { Output.error(problem) }
         let schema = try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))
         let ingest = IngestService(
             store: opened, intake: RecordIntake(validator: try SchemaValidator(schema: schema)),

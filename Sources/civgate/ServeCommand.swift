@@ -93,11 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try SQLiteStore(
             directory: configuration.store.dataDir, busyTimeout: configuration.store.busyTimeout.duration,
             preallocateLog: true)
-        if let problem = store.logPreallocationProblem {
-            logger.warning(
-                "the store's log was not written out to its working size: commits will grow it (slower)",
-                metadata: ["reason": "\(problem)"])
-        }
+        if let problem = store.logPreallocationProblem { logger.warning("\(problem)") }
         let directory = DestinationDirectory(urls: urls)
         let dispatcher = try Dispatcher(
             store: store, configuration: configuration, adapters: Catalog.adapters(configuration), directory: directory,

@@ -14,7 +14,7 @@ extension SQLiteStore {
     ///
     /// Runs under SQLite's write lock (`BEGIN IMMEDIATE`), so no other connection appends meanwhile.
     /// Best effort: when the disk has no room (or the process may not write that much), the file is cut
-    /// back to its size before and the store works as without it. Returns why it could not, or nil.
+    /// back to its size before and the store works as without it. Returns a warning saying why, or nil.
     static func preallocateLog(_ pool: DatabasePool, path: String, logRestartPages: Int) throws -> String? {
         try pool.writeWithoutTransaction { db in
             let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
@@ -23,7 +23,9 @@ extension SQLiteStore {
             let bytes = 32 + (logRestartPages + logRestartPages / 4) * (24 + pageSize)
             try db.execute(sql: "BEGIN IMMEDIATE")
             defer { try? db.execute(sql: "ROLLBACK") }
-            return extendWithZeros(path: path + "-wal", to: bytes)
+            return extendWithZeros(path: path + "-wal", to: bytes).map {
+                "the store's log was not written out to its working size, so commits will grow it (slower): \($0)"
+            }
         }
     }
 

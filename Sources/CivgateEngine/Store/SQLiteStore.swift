@@ -9,8 +9,8 @@ public final class SQLiteStore: GatewayStore {
     private let checkpointer: WALCheckpointer
     /// The file's path.
     public let path: String
-    /// Why the log file could not be written out to its working size (`preallocateLog`), if it could not:
-    /// the store works, and its first commits grow the file.
+    /// A warning, when the log file could not be written out to its working size (`preallocateLog`): the
+    /// store works, and its first commits grow the file.
     public let logPreallocationProblem: String?
 
     /// Opens (and creates or migrates) `civgate.sqlite` in `directory`. The log starts again from its
