@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where the test inputs live: this package's folders and the shared samples beside the repository.
 enum TestPaths {
@@ -41,10 +42,33 @@ enum TestPaths {
         return names.filter { $0.hasSuffix(".json") }.sorted().map { folder.appendingPathComponent($0) }
     }
 
-    /// A new empty temporary folder.
+    /// A new empty temporary folder, removed when the test process exits (with everything in it: a
+    /// store started by `civgate serve` preallocates a log of about 165 MB, and runs of the suite used to
+    /// leave gigabytes behind). `CIVGATE_KEEP_TEST_DIRECTORIES=1` keeps them, to look into a failure.
     static func temporaryDirectory(_ label: String = "civgate") -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        TemporaryDirectories.shared.remember(url)
         return url
+    }
+}
+
+/// The temporary folders the tests made, to remove when the process exits.
+private final class TemporaryDirectories: Sendable {
+    static let shared = TemporaryDirectories()
+
+    private let paths = Mutex<[String]>([])
+
+    private init() {
+        guard ProcessInfo.processInfo.environment["CIVGATE_KEEP_TEST_DIRECTORIES"] != "1" else { return }
+        atexit { TemporaryDirectories.shared.removeAll() }
+    }
+
+    func remember(_ url: URL) {
+        paths.withLock { $0.append(url.path) }
+    }
+
+    private func removeAll() {
+        for path in paths.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
     }
 }
