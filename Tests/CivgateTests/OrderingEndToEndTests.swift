@@ -187,4 +187,45 @@ struct OrderingEndToEndTests {
             #expect(insurance.filter { $0["operation"] as? String == "issue-child-card" }.count == 1, "one card in all")
         }
     }
+
+    @Test(
+        "version 2 waits while version 1 is in flight at the same destination, and goes once version 1 is done",
+        .timeLimit(.minutes(2)))
+    func versionWaitsForVersionInFlight() async throws {
+        let fixed = try RecordJSON.object(at: TestIntake.sample("KS-2026-000000003.json"))
+        let v2 = RecordJSON.withSource(fixed, recordId: "KS-2026-000000003", version: 2)
+        // No PIN names the newborn: only the registration ties the two versions together.
+        #expect(RecordJSON.subjects(fixed).allSatisfy { $0["role"] as? String != "child" || $0["pin"] == nil })
+
+        try await TwoDestinationHarness.withGateway(configure: Self.quickRetries) { gateway in
+            // The Population Database holds the first request for 4 s, then drops it.
+            let hold = #"{"blackHoleRate":1.0,"blackHoleMaxHoldSeconds":4}"#
+            let faults = try await TestHTTP.request(
+                .PUT, gateway.populationURL + "/_mock/faults", body: Data(hold.utf8),
+                headers: ["Content-Type": "application/json"])
+            #expect(faults.status == 200 || faults.status == 204)
+
+            let first = try await gateway.post(try RecordJSON.data(fixed), key: "held-v1")
+            let v1Pin = try Self.deliveryID(first, "assign-pin")
+            try await waitUntil("version 1 in flight") { try await Self.state(gateway, v1Pin) == "in_flight" }
+            let cleared = try await TestHTTP.request(.DELETE, gateway.populationURL + "/_mock/faults")
+            #expect(cleared.status == 200 || cleared.status == 204)
+
+            let second = try await gateway.post(try RecordJSON.data(v2), key: "held-v2")
+            let v2Pin = try Self.deliveryID(second, "assign-pin")
+            let waiting = try await gateway.delivery(v2Pin)
+            #expect(waiting["state"] as? String == "waiting", "\(waiting)")
+            let causes = (waiting["transitions"] as? [[String: Any]] ?? []).compactMap { $0["cause"] as? String }
+            #expect(causes == ["accepted; waits for the person's earlier event \(v1Pin)"], "\(causes)")
+
+            let secondID = try #require(second["id"] as? String)
+            try await waitUntil("version 2 delivered") {
+                try await gateway.record(secondID)["state"] as? String == "succeeded"
+            }
+            #expect(try await Self.state(gateway, v1Pin) == "discarded")
+            let released = try await gateway.delivery(v2Pin)
+            let releases = (released["transitions"] as? [[String: Any]] ?? []).compactMap { $0["cause"] as? String }
+            #expect(releases.contains("released: \(v1Pin) finished"), "\(releases)")
+        }
+    }
 }

@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// The rules that decide when a waiting delivery may go: its dependency succeeded, and no earlier event
-/// of the same person is still undelivered at the same destination.
+/// of the same person is still undelivered at the same destination. The versions of one registration
+/// (same source system and id) count as events of the same person, found through the records table.
 ///
 /// Every statement is cached: ingest, claims and completions run them for each delivery (the frequent
 /// ones through `StatementRun`).
@@ -14,8 +15,29 @@ enum DeliveryOrdering {
     /// `unfinishedStates` as an SQL list.
     static let unfinished = "(" + unfinishedStates.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
 
-    /// The id of an earlier, unfinished delivery of the same person and destination, if any.
+    /// The id of an earlier, unfinished delivery of the same person (or registration) and destination,
+    /// if any.
     static func blocker(_ db: Database, of deliveryID: String) throws -> String? {
+        if let person = try personBlocker(db, of: deliveryID) { return person }
+        var query = try StatementRun(
+            db,
+            sql: """
+                SELECT other.id FROM deliveries mine
+                JOIN records mineRecord ON mineRecord.id = mine.record_id
+                JOIN records version
+                  ON version.source_system = mineRecord.source_system
+                  AND version.source_record_id = mineRecord.source_record_id AND version.id <> mineRecord.id
+                JOIN deliveries other
+                  ON other.record_id = version.id AND other.destination = mine.destination
+                  AND other.order_key < mine.order_key
+                WHERE mine.id = ? AND other.state IN \(unfinished)
+                ORDER BY other.order_key LIMIT 1
+                """)
+        query.text(deliveryID)
+        return try query.first(db) { row in row.text(0) } ?? nil
+    }
+
+    private static func personBlocker(_ db: Database, of deliveryID: String) throws -> String? {
         var query = try StatementRun(
             db,
             sql: """
@@ -67,8 +89,8 @@ enum DeliveryOrdering {
     static func releaseWaiting(
         after finishedID: String, finished: DeliveryState, now: Int64, _ db: Database
     ) throws -> Set<String> {
-        // Two index lookups rather than one UNION (which sorts to remove duplicates); usually both are
-        // empty, and a delivery found by both is released once. `+state`: the dependency index, not the
+        // Three index lookups rather than one UNION (which sorts to remove duplicates); usually all are
+        // empty, and a delivery found by more than one is released once. `+state`: the dependency index, not the
         // state index (which would read every waiting delivery, thousands during a backfill).
         var waiting: [(id: String, destination: String, dependsOn: String?)] = []
         let collect = { (row: StatementRun.Row) in waiting.append((row.text(0) ?? "", row.text(1) ?? "", row.text(2))) }
@@ -88,6 +110,21 @@ enum DeliveryOrdering {
                 """)
         laterEvents.text(finishedID)
         try laterEvents.rows(db, collect)
+        var laterVersions = try StatementRun(
+            db,
+            sql: """
+                SELECT d.id, d.destination, d.depends_on FROM deliveries finished
+                JOIN records finishedRecord ON finishedRecord.id = finished.record_id
+                JOIN records version
+                  ON version.source_system = finishedRecord.source_system
+                  AND version.source_record_id = finishedRecord.source_record_id AND version.id <> finishedRecord.id
+                JOIN deliveries d
+                  ON d.record_id = version.id AND d.destination = finished.destination
+                  AND d.order_key >= finished.order_key
+                WHERE finished.id = ? AND d.state = 'waiting'
+                """)
+        laterVersions.text(finishedID)
+        try laterVersions.rows(db, collect)
         var released: Set<String> = []
         var seen: Set<String> = []
         for (id, destination, dependsOn) in waiting {

@@ -4,8 +4,9 @@ import GRDB
 /// written: which earlier event still holds each new delivery up, and which later events, free to go
 /// until now, must wait behind it (an earlier-registered event can arrive after a later one).
 ///
-/// One index probe per person answers both questions for every destination. A new person (most of a
-/// backfill) costs one probe that finds nothing.
+/// The other versions of the same registration count as the same person. One index probe per person
+/// or version answers both questions for every destination; a new record without a PIN (most of a
+/// backfill) costs nothing.
 struct PersonNeighbours {
     private struct Entry {
         let deliveryID: String
@@ -16,9 +17,19 @@ struct PersonNeighbours {
 
     private var entries: [Entry] = []
 
-    /// Reads the deliveries of `persons`, each once, whatever the number of persons it shares.
-    init(_ db: Database, persons: [String]) throws {
+    /// Reads the deliveries of `persons` and of the records `versions` (the other versions of the
+    /// registration), each once, whatever the number of persons it shares.
+    init(_ db: Database, persons: [String], versions: [String]) throws {
         var seen: Set<String> = []
+        var found: [Entry] = []
+        let collect = { (row: StatementRun.Row) in
+            let id = row.text(0) ?? ""
+            guard seen.insert(id).inserted else { return }
+            found.append(
+                Entry(
+                    deliveryID: id, destination: row.text(1) ?? "", orderKey: row.text(2) ?? "",
+                    state: DeliveryState(rawValue: row.text(3) ?? "") ?? .pending))
+        }
         for person in Set(persons) {
             var query = try StatementRun(
                 db,
@@ -27,15 +38,15 @@ struct PersonNeighbours {
                     JOIN deliveries d ON d.id = dp.delivery_id WHERE dp.person_key = ?
                     """)
             query.text(person)
-            try query.rows(db) { row in
-                let id = row.text(0) ?? ""
-                guard seen.insert(id).inserted else { return }
-                entries.append(
-                    Entry(
-                        deliveryID: id, destination: row.text(1) ?? "", orderKey: row.text(2) ?? "",
-                        state: DeliveryState(rawValue: row.text(3) ?? "") ?? .pending))
-            }
+            try query.rows(db, collect)
         }
+        for recordID in versions {
+            var query = try StatementRun(
+                db, sql: "SELECT id, destination, order_key, state FROM deliveries WHERE record_id = ?")
+            query.text(recordID)
+            try query.rows(db, collect)
+        }
+        entries = found
     }
 
     /// The earliest unfinished delivery at `destination` registered before `orderKey`: what

@@ -65,7 +65,7 @@ extension SQLiteStore {
         insertRecord.integer(now)
         try insertRecord.run(db)
         var summaries: [DeliverySummary] = []
-        var neighbours = try PersonNeighbours(db, persons: record.personKeys)
+        var neighbours = try PersonNeighbours(db, persons: record.personKeys, versions: versions.map(\.id))
         for delivery in write.plan(prior) {
             let state = try insert(db, delivery, of: record, neighbours: &neighbours, now: now)
             summaries.append(
