@@ -19,23 +19,41 @@ enum DeliveryOrdering {
     /// if any.
     static func blocker(_ db: Database, of deliveryID: String) throws -> String? {
         if let person = try personBlocker(db, of: deliveryID) { return person }
-        var query = try StatementRun(
-            db,
-            sql: """
-                SELECT other.id FROM deliveries mine
-                JOIN records mineRecord ON mineRecord.id = mine.record_id
-                JOIN records version
-                  ON version.source_system = mineRecord.source_system
-                  AND version.source_record_id = mineRecord.source_record_id AND version.id <> mineRecord.id
-                JOIN deliveries other
-                  ON other.record_id = version.id AND other.destination = mine.destination
-                  AND other.order_key < mine.order_key
-                WHERE mine.id = ? AND other.state IN \(unfinished)
-                ORDER BY other.order_key LIMIT 1
-                """)
+        var query = try StatementRun(db, sql: versionBlockerSQL)
         query.text(deliveryID)
         return try query.first(db) { row in row.text(0) } ?? nil
     }
+
+    // The versions of a delivery's registration, then their deliveries at its destination. CROSS JOIN
+    // keeps that order: left to choose, SQLite read every delivery of the destination (deliveries_due),
+    // and the bench's backlog stalled behind claims that each scanned the whole store.
+
+    /// An earlier unfinished delivery of another version of the registration, at the same destination.
+    static let versionBlockerSQL = """
+        SELECT other.id FROM deliveries mine
+        CROSS JOIN records mineRecord ON mineRecord.id = mine.record_id
+        CROSS JOIN records version
+          ON version.source_system = mineRecord.source_system
+          AND version.source_record_id = mineRecord.source_record_id AND version.id <> mineRecord.id
+        CROSS JOIN deliveries other
+          ON other.record_id = version.id AND other.destination = mine.destination
+          AND other.order_key < mine.order_key
+        WHERE mine.id = ? AND other.state IN \(unfinished)
+        ORDER BY other.order_key LIMIT 1
+        """
+
+    /// Waiting deliveries of other versions of the registration, registered at or after a finished one.
+    static let laterVersionsSQL = """
+        SELECT d.id, d.destination, d.depends_on FROM deliveries finished
+        CROSS JOIN records finishedRecord ON finishedRecord.id = finished.record_id
+        CROSS JOIN records version
+          ON version.source_system = finishedRecord.source_system
+          AND version.source_record_id = finishedRecord.source_record_id AND version.id <> finishedRecord.id
+        CROSS JOIN deliveries d
+          ON d.record_id = version.id AND d.destination = finished.destination
+          AND d.order_key >= finished.order_key
+        WHERE finished.id = ? AND d.state = 'waiting'
+        """
 
     private static func personBlocker(_ db: Database, of deliveryID: String) throws -> String? {
         var query = try StatementRun(
@@ -110,19 +128,7 @@ enum DeliveryOrdering {
                 """)
         laterEvents.text(finishedID)
         try laterEvents.rows(db, collect)
-        var laterVersions = try StatementRun(
-            db,
-            sql: """
-                SELECT d.id, d.destination, d.depends_on FROM deliveries finished
-                JOIN records finishedRecord ON finishedRecord.id = finished.record_id
-                JOIN records version
-                  ON version.source_system = finishedRecord.source_system
-                  AND version.source_record_id = finishedRecord.source_record_id AND version.id <> finishedRecord.id
-                JOIN deliveries d
-                  ON d.record_id = version.id AND d.destination = finished.destination
-                  AND d.order_key >= finished.order_key
-                WHERE finished.id = ? AND d.state = 'waiting'
-                """)
+        var laterVersions = try StatementRun(db, sql: laterVersionsSQL)
         laterVersions.text(finishedID)
         try laterVersions.rows(db, collect)
         var released: Set<String> = []
