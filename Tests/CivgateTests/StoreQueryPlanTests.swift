@@ -23,7 +23,7 @@ struct StoreQueryPlanTests {
         "an earlier version's blocker and a finished version's waiting successors are found by key",
         arguments: [
             ("blocker", DeliveryOrdering.versionBlockerSQL, "other"),
-            ("release", DeliveryOrdering.laterVersionsSQL, "d"),
+            ("release", DeliveryOrdering.laterVersionsSQL, "later"),
         ])
     func versionLookups(name: String, sql: String, alias: String) async throws {
         let steps = try await Self.plan(sql)

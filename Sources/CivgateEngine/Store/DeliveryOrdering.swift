@@ -24,36 +24,36 @@ enum DeliveryOrdering {
         return try query.first(db) { row in row.text(0) } ?? nil
     }
 
-    // The versions of a delivery's registration, then their deliveries at its destination. CROSS JOIN
-    // keeps that order: left to choose, SQLite read every delivery of the destination (deliveries_due),
-    // and the bench's backlog stalled behind claims that each scanned the whole store.
-
     /// An earlier unfinished delivery of another version of the registration, at the same destination.
     static let versionBlockerSQL = """
-        SELECT other.id FROM deliveries mine
-        CROSS JOIN records mineRecord ON mineRecord.id = mine.record_id
-        CROSS JOIN records version
-          ON version.source_system = mineRecord.source_system
-          AND version.source_record_id = mineRecord.source_record_id AND version.id <> mineRecord.id
-        CROSS JOIN deliveries other
-          ON other.record_id = version.id AND other.destination = mine.destination
-          AND other.order_key < mine.order_key
+        SELECT other.id \(otherVersions(of: "mine", as: "other", orderKey: "<"))
         WHERE mine.id = ? AND other.state IN \(unfinished)
         ORDER BY other.order_key LIMIT 1
         """
 
     /// Waiting deliveries of other versions of the registration, registered at or after a finished one.
     static let laterVersionsSQL = """
-        SELECT d.id, d.destination, d.depends_on FROM deliveries finished
-        CROSS JOIN records finishedRecord ON finishedRecord.id = finished.record_id
-        CROSS JOIN records version
-          ON version.source_system = finishedRecord.source_system
-          AND version.source_record_id = finishedRecord.source_record_id AND version.id <> finishedRecord.id
-        CROSS JOIN deliveries d
-          ON d.record_id = version.id AND d.destination = finished.destination
-          AND d.order_key >= finished.order_key
-        WHERE finished.id = ? AND d.state = 'waiting'
+        SELECT later.id, later.destination, later.depends_on \(otherVersions(of: "finished", as: "later", orderKey: ">="))
+        WHERE finished.id = ? AND later.state = 'waiting'
         """
+
+    /// FROM the delivery `alias`, the deliveries `other` of the other versions of its registration at
+    /// its destination, whose order key compares to its own by `orderKey`. CROSS JOIN keeps this order
+    /// (the versions by the records' unique index, then their deliveries by record): left to choose,
+    /// SQLite read every delivery of the destination, and the bench's backlog stalled behind claims that
+    /// each scanned the whole store.
+    private static func otherVersions(of alias: String, as other: String, orderKey comparison: String) -> String {
+        """
+        FROM deliveries \(alias)
+        CROSS JOIN records \(alias)Record ON \(alias)Record.id = \(alias).record_id
+        CROSS JOIN records version
+          ON version.source_system = \(alias)Record.source_system
+          AND version.source_record_id = \(alias)Record.source_record_id AND version.id <> \(alias)Record.id
+        CROSS JOIN deliveries \(other)
+          ON \(other).record_id = version.id AND \(other).destination = \(alias).destination
+          AND \(other).order_key \(comparison) \(alias).order_key
+        """
+    }
 
     private static func personBlocker(_ db: Database, of deliveryID: String) throws -> String? {
         var query = try StatementRun(
