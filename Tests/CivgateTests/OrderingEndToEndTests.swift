@@ -197,9 +197,14 @@ struct OrderingEndToEndTests {
         // No PIN names the newborn: only the registration ties the two versions together.
         #expect(RecordJSON.subjects(fixed).allSatisfy { $0["role"] as? String != "child" || $0["pin"] == nil })
 
-        try await TwoDestinationHarness.withGateway(configure: Self.quickRetries) { gateway in
-            // The Population Database holds the first request for 4 s, then drops it.
-            let hold = #"{"blackHoleRate":1.0,"blackHoleMaxHoldSeconds":4}"#
+        // Version 1's attempt ends when civgate gives up after 8 s: the window in which version 2 arrives.
+        let holding = { (configuration: inout GatewayConfiguration) in
+            Self.quickRetries(&configuration)
+            configuration.destinations["population"]?.requestTimeout = .seconds(8)
+        }
+        try await TwoDestinationHarness.withGateway(configure: holding) { gateway in
+            // The Population Database holds every request without answering.
+            let hold = #"{"blackHoleRate":1.0,"blackHoleMaxHoldSeconds":60}"#
             let faults = try await TestHTTP.request(
                 .PUT, gateway.populationURL + "/_mock/faults", body: Data(hold.utf8),
                 headers: ["Content-Type": "application/json"])
@@ -208,8 +213,6 @@ struct OrderingEndToEndTests {
             let first = try await gateway.post(try RecordJSON.data(fixed), key: "held-v1")
             let v1Pin = try Self.deliveryID(first, "assign-pin")
             try await waitUntil("version 1 in flight") { try await Self.state(gateway, v1Pin) == "in_flight" }
-            let cleared = try await TestHTTP.request(.DELETE, gateway.populationURL + "/_mock/faults")
-            #expect(cleared.status == 200 || cleared.status == 204)
 
             let second = try await gateway.post(try RecordJSON.data(v2), key: "held-v2")
             let v2Pin = try Self.deliveryID(second, "assign-pin")
@@ -217,6 +220,9 @@ struct OrderingEndToEndTests {
             #expect(waiting["state"] as? String == "waiting", "\(waiting)")
             let causes = (waiting["transitions"] as? [[String: Any]] ?? []).compactMap { $0["cause"] as? String }
             #expect(causes == ["accepted; waits for the person's earlier event \(v1Pin)"], "\(causes)")
+            // Only now: whatever ends version 1's attempt, version 2's goes to a healthy destination.
+            let cleared = try await TestHTTP.request(.DELETE, gateway.populationURL + "/_mock/faults")
+            #expect(cleared.status == 200 || cleared.status == 204)
 
             let secondID = try #require(second["id"] as? String)
             try await waitUntil("version 2 delivered") {

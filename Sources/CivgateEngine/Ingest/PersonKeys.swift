@@ -11,6 +11,7 @@ public enum PersonKeys {
         "child", "deceased", "person", "husband", "wife", "adoptee", "ward", "registrant", "subject",
     ]
 
+    /// `pin:PIN` for each principal subject with a PIN; empty for a record that names none (a newborn).
     public static func of(_ record: CivilRecord) -> [String] {
         var keys: [String] = []
         for subject in record.subjects where principalRoles.contains(subject.role) {

@@ -18,30 +18,50 @@ enum DeliveryOrdering {
     /// The id of an earlier, unfinished delivery of the same person (or registration) and destination,
     /// if any.
     static func blocker(_ db: Database, of deliveryID: String) throws -> String? {
-        if let person = try personBlocker(db, of: deliveryID) { return person }
-        var query = try StatementRun(db, sql: versionBlockerSQL)
-        query.text(deliveryID)
-        return try query.first(db) { row in row.text(0) } ?? nil
+        // The earliest of both, as one lookup over every key of the delivery would find.
+        var found: [(id: String, orderKey: String)] = []
+        for sql in [personBlockerSQL, versionBlockerSQL] {
+            var query = try StatementRun(db, sql: sql)
+            query.text(deliveryID)
+            if let row = try query.first(db, { row in (id: row.text(0) ?? "", orderKey: row.text(1) ?? "") }) {
+                found.append(row)
+            }
+        }
+        return found.min { $0.orderKey < $1.orderKey }?.id
     }
 
-    /// An earlier unfinished delivery of another version of the registration, at the same destination.
+    /// An earlier unfinished delivery of the same person at the same destination, with its order key.
+    static let personBlockerSQL = """
+        SELECT other.delivery_id, other.order_key FROM delivery_persons mine
+        JOIN delivery_persons other
+          ON other.person_key = mine.person_key AND other.destination = mine.destination
+          AND other.order_key < mine.order_key AND other.delivery_id <> mine.delivery_id
+        JOIN deliveries d ON d.id = other.delivery_id
+        WHERE mine.delivery_id = ? AND d.state IN \(unfinished)
+        ORDER BY other.order_key LIMIT 1
+        """
+
+    /// An earlier unfinished delivery of another version of the registration at the same destination,
+    /// with its order key.
     static let versionBlockerSQL = """
-        SELECT other.id \(otherVersions(of: "mine", as: "other", orderKey: "<"))
+        SELECT other.id, other.order_key \(otherVersions(of: "mine", as: "other", orderKey: "<"))
         WHERE mine.id = ? AND other.state IN \(unfinished)
         ORDER BY other.order_key LIMIT 1
         """
 
     /// Waiting deliveries of other versions of the registration, registered at or after a finished one.
     static let laterVersionsSQL = """
-        SELECT later.id, later.destination, later.depends_on \(otherVersions(of: "finished", as: "later", orderKey: ">="))
+        SELECT later.id, later.destination, later.depends_on
+        \(otherVersions(of: "finished", as: "later", orderKey: ">="))
         WHERE finished.id = ? AND later.state = 'waiting'
         """
 
     /// FROM the delivery `alias`, the deliveries `other` of the other versions of its registration at
     /// its destination, whose order key compares to its own by `orderKey`. CROSS JOIN keeps this order
-    /// (the versions by the records' unique index, then their deliveries by record): left to choose,
-    /// SQLite read every delivery of the destination, and the bench's backlog stalled behind claims that
-    /// each scanned the whole store.
+    /// (the versions by the records' unique index, then their deliveries by record) and INDEXED BY the
+    /// index (without it the statement fails instead of scanning): left to choose, SQLite read every
+    /// delivery of the destination, and the bench's backlog stalled behind claims that each scanned
+    /// the whole store.
     private static func otherVersions(of alias: String, as other: String, orderKey comparison: String) -> String {
         """
         FROM deliveries \(alias)
@@ -49,26 +69,10 @@ enum DeliveryOrdering {
         CROSS JOIN records version
           ON version.source_system = \(alias)Record.source_system
           AND version.source_record_id = \(alias)Record.source_record_id AND version.id <> \(alias)Record.id
-        CROSS JOIN deliveries \(other)
+        CROSS JOIN deliveries \(other) INDEXED BY deliveries_record
           ON \(other).record_id = version.id AND \(other).destination = \(alias).destination
           AND \(other).order_key \(comparison) \(alias).order_key
         """
-    }
-
-    private static func personBlocker(_ db: Database, of deliveryID: String) throws -> String? {
-        var query = try StatementRun(
-            db,
-            sql: """
-                SELECT other.delivery_id FROM delivery_persons mine
-                JOIN delivery_persons other
-                  ON other.person_key = mine.person_key AND other.destination = mine.destination
-                  AND other.order_key < mine.order_key AND other.delivery_id <> mine.delivery_id
-                JOIN deliveries d ON d.id = other.delivery_id
-                WHERE mine.delivery_id = ? AND d.state IN \(unfinished)
-                ORDER BY other.order_key LIMIT 1
-                """)
-        query.text(deliveryID)
-        return try query.first(db) { row in row.text(0) } ?? nil
     }
 
     /// Puts a delivery that may not go yet back to `waiting` behind `blocker`.
@@ -101,15 +105,16 @@ enum DeliveryOrdering {
         }
     }
 
-    /// Waiting deliveries that `finishedID` held up (its dependents, and later events of its people at
-    /// its destination) become pending when nothing else holds them; returns their destinations.
+    /// Waiting deliveries that `finishedID` held up (its dependents, and later events of its people or
+    /// later versions of its registration at its destination) become pending when nothing else holds
+    /// them; returns their destinations.
     /// `finished` is the state it just reached (a dependent goes only once its dependency succeeded).
     static func releaseWaiting(
         after finishedID: String, finished: DeliveryState, now: Int64, _ db: Database
     ) throws -> Set<String> {
         // Three index lookups rather than one UNION (which sorts to remove duplicates); usually all are
-        // empty, and a delivery found by more than one is released once. `+state`: the dependency index, not the
-        // state index (which would read every waiting delivery, thousands during a backfill).
+        // empty, and a delivery found by more than one is released once. `+state`: the dependency index,
+        // not the state index (which would read every waiting delivery, thousands during a backfill).
         var waiting: [(id: String, destination: String, dependsOn: String?)] = []
         let collect = { (row: StatementRun.Row) in waiting.append((row.text(0) ?? "", row.text(1) ?? "", row.text(2))) }
         var dependents = try StatementRun(

@@ -49,8 +49,8 @@ struct PersonNeighbours {
         entries = found
     }
 
-    /// The earliest unfinished delivery at `destination` registered before `orderKey`: what
-    /// `DeliveryOrdering.blocker` would find for a delivery with that key.
+    /// The earliest unfinished delivery at `destination` registered before `orderKey`, of the same
+    /// person or registration: what `DeliveryOrdering.blocker` would find for a delivery with that key.
     func blocker(at destination: String, before orderKey: String) -> String? {
         entries.filter {
             $0.destination == destination && $0.orderKey < orderKey
