@@ -4,7 +4,7 @@ public import CivgateModel
 ///
 /// A person is known by PIN when the record carries one. The versions of one registration are kept in
 /// order through the store's records (same source system and id), not by a key of their own: such a key
-/// cost every record two more index entries (one per delivery), about a fifth of a bulk load's writes.
+/// cost every record two more index entries per delivery, one of them on a random key.
 public enum PersonKeys {
     /// Roles whose subject the event is about (parents, declarants and guardians are not).
     public static let principalRoles: Set<String> = [
