@@ -6,7 +6,7 @@ import GRDB
 public final class SQLiteStore: GatewayStore {
     let pool: DatabasePool
     let committer: GroupCommitter
-    private let checkpointer: WALCheckpointer
+    let checkpointer: WALCheckpointer
     /// The file's path.
     public let path: String
     /// A warning, when the log file could not be written out to its working size (`preallocateLog`): the
@@ -17,9 +17,19 @@ public final class SQLiteStore: GatewayStore {
     /// beginning once it holds about `logRestartPages` pages (4 KiB each). `preallocateLog`, for a
     /// process that writes a lot (the server, a direct backfill): the log file is first written out to
     /// that size (about 165 MB by default, 0.2 s here), so that commits do not grow it.
-    public init(
+    public convenience init(
         directory: String, busyTimeout: Duration = .seconds(5), logRestartPages: Int = 32_000,
         preallocateLog: Bool = false
+    ) throws {
+        try self.init(
+            directory: directory, busyTimeout: busyTimeout, logRestartPages: logRestartPages,
+            preallocateLog: preallocateLog, checkpointInterval: .milliseconds(50))
+    }
+
+    /// `checkpointInterval`: see `WALCheckpointer`; `nil` for tests that run its passes themselves.
+    init(
+        directory: String, busyTimeout: Duration, logRestartPages: Int, preallocateLog: Bool,
+        checkpointInterval: DispatchTimeInterval?
     ) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         path = (directory as NSString).appendingPathComponent("civgate.sqlite")
@@ -39,9 +49,10 @@ public final class SQLiteStore: GatewayStore {
                 // spill pages to the WAL mid-transaction).
                 try db.execute(sql: "PRAGMA cache_size = -8192")
                 // The `WALCheckpointer` copies the log beside the writer and has the writer start it again
-                // every `logRestartPages` pages. SQLite's own checkpoint in the writer's commits is only a
-                // backstop, at four times that: it stalls the commit it runs in for 30-70 ms (bench).
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(logRestartPages * 4)")
+                // every `logRestartPages` pages, at most 1.5 times that. SQLite's own checkpoint in the
+                // writer's commits is only a backstop, at twice that, for a checkpointer that got no time:
+                // it stalls the commit it runs in for 30-70 ms (bench).
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(logRestartPages * 2)")
                 // Each write's savepoint journal stays in memory, not in a temporary file.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }
@@ -51,7 +62,8 @@ public final class SQLiteStore: GatewayStore {
             throw StoreUnavailable(description: "cannot open the store at \(path): \(Self.describe(error))")
         }
         do {
-            checkpointer = try WALCheckpointer(path: path, restartPages: logRestartPages)
+            checkpointer = try WALCheckpointer(
+                path: path, restartPages: logRestartPages, interval: checkpointInterval)
         } catch {
             throw StoreUnavailable(description: "cannot open the store at \(path): \(Self.describe(error))")
         }

@@ -19,6 +19,11 @@ import Synchronization
 /// over: the writer's next call to `restartLogIfDue(on:)` copies the rest and syncs (about 10 ms in the
 /// bench), instead of the 30-70 ms the writer's automatic checkpoint took, most of it syncing everything
 /// the passes had copied since the last restart (each pass now syncs its own copy).
+///
+/// A writer that appends faster than the passes copy (bulk load; a loaded machine) would keep every pass
+/// above `handoverPages`, so at one and a half times `restartPages` the checkpointer hands over anyway:
+/// the writer's checkpoint then copies more, once. The store's automatic checkpoint, at twice
+/// `restartPages`, bounds the log when this checkpointer gets no time at all.
 final class WALCheckpointer: Sendable {
     /// Whose turn it is to checkpoint.
     private enum Turn: Int {
@@ -37,11 +42,15 @@ final class WALCheckpointer: Sendable {
     private let interval: DispatchTimeInterval
     private let restartPages: Int
     private let handoverPages: Int
+    /// The log size at which the checkpointer hands over however much the last pass copied.
+    private let forcedHandoverPages: Int
     private let turn = Atomic<Int>(Turn.checkpointer.rawValue)
     /// How many of the log's pages had been copied after the last pass.
     private let lastCopiedPages = Atomic<Int>(0)
 
-    init(path: String, restartPages: Int, handoverPages: Int = 512, interval: DispatchTimeInterval = .milliseconds(50))
+    /// `interval` is the time between passes below `restartPages`; `nil` runs no pass but those asked for
+    /// with `pass()` (tests that step through a hand-over).
+    init(path: String, restartPages: Int, handoverPages: Int = 512, interval: DispatchTimeInterval? = .milliseconds(50))
         throws
     {
         var configuration = Configuration()
@@ -50,10 +59,11 @@ final class WALCheckpointer: Sendable {
         }
         connection = try DatabaseQueue(path: path, configuration: configuration)
         databaseFile = open(path, O_RDONLY | O_CLOEXEC)
-        self.interval = interval
+        self.interval = interval ?? .milliseconds(50)
         self.restartPages = restartPages
         self.handoverPages = handoverPages
-        schedule(after: interval)
+        forcedHandoverPages = restartPages + restartPages / 2
+        if let interval { schedule(after: interval) }
     }
 
     deinit {
@@ -81,8 +91,12 @@ final class WALCheckpointer: Sendable {
         }
     }
 
+    /// Whether the writer's next `restartLogIfDue(on:)` copies the log's last frames.
+    var writerIsDue: Bool { turn.load(ordering: .acquiring) == Turn.writerDue.rawValue }
+
     /// One passive checkpoint, unless the writer has the turn; returns when the next pass should run.
-    private func pass() -> DispatchTimeInterval {
+    @discardableResult
+    func pass() -> DispatchTimeInterval {
         guard turn.load(ordering: .acquiring) == Turn.checkpointer.rawValue else { return interval }
         // Busy (a reader pinning the log, the writer's checkpoint) only means: next time.
         guard let (logPages, copiedPages) = try? connection.writeWithoutTransaction({ try $0.checkpoint(.passive) })
@@ -96,8 +110,8 @@ final class WALCheckpointer: Sendable {
         if copiedNow > 0, databaseFile >= 0 { _ = fdatasync(databaseFile) }
         guard logPages >= restartPages else { return interval }
         // Each pass copies what the writer appended during the one before: once that is little, the writer
-        // copies the rest.
-        if copiedNow <= handoverPages {
+        // copies the rest; a log the passes do not catch up with goes to the writer all the same.
+        if copiedNow <= handoverPages || logPages >= forcedHandoverPages {
             turn.store(Turn.writerDue.rawValue, ordering: .releasing)
             return interval
         }
