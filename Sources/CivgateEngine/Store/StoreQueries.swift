@@ -79,11 +79,17 @@ enum StoreQueries {
             return nil
         }
         let summary = summary(row)
-        let transitions = try Row.fetchAll(
+        var transitions = try Row.fetchAll(
             db, sql: "SELECT at, from_state, to_state, cause FROM transitions WHERE delivery_id = ? ORDER BY id",
             arguments: [id]
         ).map {
             TransitionView(at: Timestamp.iso($0["at"]), from: $0["from_state"], to: $0["to_state"], cause: $0["cause"])
+        }
+        // Ingest stores no row for a delivery accepted straight into pending (see `SQLiteStore.insert`).
+        if transitions.first?.from != nil || transitions.isEmpty {
+            let accepted = TransitionView(
+                at: Timestamp.iso(row["created_at"]), from: nil, to: DeliveryState.pending.rawValue, cause: "accepted")
+            transitions.insert(accepted, at: 0)
         }
         let attempts = try Row.fetchAll(
             db, sql: "SELECT * FROM attempts WHERE delivery_id = ? ORDER BY id", arguments: [id]
