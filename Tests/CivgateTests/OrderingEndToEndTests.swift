@@ -234,4 +234,34 @@ struct OrderingEndToEndTests {
             #expect(releases.contains("released: \(v1Pin) finished"), "\(releases)")
         }
     }
+
+    @Test(
+        "a version that arrives after a newer one is kept and answered, and sent nowhere",
+        .timeLimit(.minutes(2)))
+    func lateOlderVersionIsNotSent() async throws {
+        let fixed = try RecordJSON.object(at: TestIntake.sample("KS-2026-000000003.json"))
+        let v2 = RecordJSON.withSource(fixed, recordId: "KS-2026-000000003", version: 2)
+        try await TwoDestinationHarness.withGateway(configure: Self.quickRetries) { gateway in
+            let second = try await gateway.post(try RecordJSON.data(v2), key: "late-v2")
+            let secondID = try #require(second["id"] as? String)
+            try await waitUntil("version 2 delivered") {
+                try await gateway.record(secondID)["state"] as? String == "succeeded"
+            }
+
+            let first = try await gateway.post(try RecordJSON.data(fixed), key: "late-v1")
+            #expect(first["state"] as? String == "discarded", "\(first)")
+            let deliveries = first["deliveries"] as? [[String: Any]] ?? []
+            #expect(deliveries.count == 2)
+            for delivery in deliveries {
+                let view = try await gateway.delivery(try #require(delivery["id"] as? String))
+                #expect(view["state"] as? String == "discarded")
+                let causes = (view["transitions"] as? [[String: Any]] ?? []).compactMap { $0["cause"] as? String }
+                #expect(causes == ["superseded on arrival: version 2 (\(secondID)) is newer"], "\(causes)")
+            }
+            let firstID = try #require(first["id"] as? String)
+            #expect(try await gateway.record(firstID)["state"] as? String == "discarded")
+            // The newer version's data stays what the destinations hold.
+            #expect(try await gateway.record(secondID)["state"] as? String == "succeeded")
+        }
+    }
 }

@@ -37,7 +37,10 @@ extension SQLiteStore {
             }
             if version < record.source.version { earlierIDs.append(id) }
         }
-        let prior = try supersede(earlierIDs, by: record, now: now, db)
+        // A version that arrives after a newer one is kept and answered but sent nowhere: delivered after
+        // the newer one, it would put its older data back at the destinations.
+        let newer = versions.last { $0.version > record.source.version }
+        let prior = newer == nil ? try supersede(earlierIDs, by: record, now: now, db) : PriorVersions()
         let inherited = prior.succeeded.values.reduce(into: [String: [String: String]]()) {
             $0.merge($1) { new, _ in new }
         }
@@ -65,9 +68,19 @@ extension SQLiteStore {
         insertRecord.integer(now)
         try insertRecord.run(db)
         var summaries: [DeliverySummary] = []
-        var neighbours = try PersonNeighbours(db, persons: record.personKeys, versions: versions.map(\.id))
+        var neighbours =
+            newer == nil ? try PersonNeighbours(db, persons: record.personKeys, versions: versions.map(\.id)) : nil
         for delivery in write.plan(prior) {
-            let state = try insert(db, delivery, of: record, neighbours: &neighbours, now: now)
+            let state: DeliveryState
+            if let newer {
+                state = .discarded
+                try insertRow(db, delivery, of: record, state: state, now: now)
+                let cause = "superseded on arrival: version \(newer.version) (\(newer.id)) is newer"
+                try StoreQueries.insertTransition(
+                    db, deliveryID: delivery.id, from: nil, to: state, cause: cause, at: now)
+            } else {
+                state = try insert(db, delivery, of: record, neighbours: &neighbours!, now: now)
+            }
             summaries.append(
                 DeliverySummary(
                     id: delivery.id, destination: delivery.destination, operation: delivery.operation, state: state,
@@ -93,28 +106,7 @@ extension SQLiteStore {
     ) throws -> DeliveryState {
         let blocker = neighbours.blocker(at: delivery.destination, before: record.orderKey)
         let state: DeliveryState = delivery.dependsOn == nil && blocker == nil ? .pending : .waiting
-        var insertDelivery = try StatementRun(
-            db,
-            sql: """
-                INSERT INTO deliveries (id, record_id, destination, operation, step, depends_on, lane, state,
-                  next_attempt_at, outbound_key, order_key, budget_since, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        insertDelivery.text(delivery.id)
-        insertDelivery.text(record.id)
-        insertDelivery.text(delivery.destination)
-        insertDelivery.text(delivery.operation)
-        insertDelivery.integer(delivery.step)
-        insertDelivery.text(delivery.dependsOn)
-        insertDelivery.text(record.lane.rawValue)
-        insertDelivery.text(state.rawValue)
-        insertDelivery.integer(now)
-        insertDelivery.text(delivery.outboundKey)
-        insertDelivery.text(record.orderKey)
-        insertDelivery.integer(now)  // budget_since
-        insertDelivery.integer(now)  // created_at
-        insertDelivery.integer(now)  // updated_at
-        try insertDelivery.run(db)
+        try insertRow(db, delivery, of: record, state: state, now: now)
         for person in Set(record.personKeys) {
             var insertPerson = try StatementRun(
                 db,
@@ -141,6 +133,34 @@ extension SQLiteStore {
             try StoreQueries.insertTransition(db, deliveryID: delivery.id, from: nil, to: state, cause: cause, at: now)
         }
         return state
+    }
+
+    /// The delivery's row, in `state`.
+    private static func insertRow(
+        _ db: Database, _ delivery: PlannedDelivery, of record: NewRecord, state: DeliveryState, now: Int64
+    ) throws {
+        var insertDelivery = try StatementRun(
+            db,
+            sql: """
+                INSERT INTO deliveries (id, record_id, destination, operation, step, depends_on, lane, state,
+                  next_attempt_at, outbound_key, order_key, budget_since, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        insertDelivery.text(delivery.id)
+        insertDelivery.text(record.id)
+        insertDelivery.text(delivery.destination)
+        insertDelivery.text(delivery.operation)
+        insertDelivery.integer(delivery.step)
+        insertDelivery.text(delivery.dependsOn)
+        insertDelivery.text(record.lane.rawValue)
+        insertDelivery.text(state.rawValue)
+        insertDelivery.integer(now)
+        insertDelivery.text(delivery.outboundKey)
+        insertDelivery.text(record.orderKey)
+        insertDelivery.integer(now)  // budget_since
+        insertDelivery.integer(now)  // created_at
+        insertDelivery.integer(now)  // updated_at
+        try insertDelivery.run(db)
     }
 
     /// Earlier versions of the same registration: what they delivered is kept (a newer version of a
