@@ -36,15 +36,15 @@ public final class SQLiteStore: GatewayStore {
         var configuration = Configuration()
         let (seconds, attoseconds) = busyTimeout.components
         configuration.busyMode = .timeout(Double(seconds) + Double(attoseconds) / 1e18)
-        configuration.prepareDatabase { db in
-            // FULL: WAL commits are fsync'd, so a 202 survives a power cut, not just a crash.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         configuration.maximumReaderCount = 8
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(pool)
             try pool.writeWithoutTransaction { db in
+                // FULL: each commit syncs the log, so a 202 survives a power cut, not just a crash. Set here,
+                // on the open writer: GRDB sets NORMAL when it puts a pool in WAL mode, after any
+                // `prepareDatabase` (where this was set until 2026-11-22, without effect).
+                try db.execute(sql: "PRAGMA synchronous = FULL")
                 // The writer's page cache holds a whole group transaction (8 MB; the default 2 MB made SQLite
                 // spill pages to the WAL mid-transaction).
                 try db.execute(sql: "PRAGMA cache_size = -8192")
