@@ -250,6 +250,8 @@ struct OrderingEndToEndTests {
 
             let first = try await gateway.post(try RecordJSON.data(fixed), key: "late-v1")
             #expect(first["state"] as? String == "discarded", "\(first)")
+            let warnings = (first["warnings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+            #expect(warnings.contains("superseded-on-arrival"), "\(warnings)")
             let deliveries = first["deliveries"] as? [[String: Any]] ?? []
             #expect(deliveries.count == 2)
             for delivery in deliveries {
@@ -260,7 +262,7 @@ struct OrderingEndToEndTests {
             }
             let firstID = try #require(first["id"] as? String)
             #expect(try await gateway.record(firstID)["state"] as? String == "discarded")
-            // The newer version's data stays what the destinations hold.
+            // Discarded on arrival: no claim can take version 1's deliveries; version 2 stays as it was.
             #expect(try await gateway.record(secondID)["state"] as? String == "succeeded")
         }
     }

@@ -41,6 +41,11 @@ extension SQLiteStore {
         // the newer one, it would put its older data back at the destinations.
         let newer = versions.last { $0.version > record.source.version }
         let prior = newer == nil ? try supersede(earlierIDs, by: record, now: now, db) : PriorVersions()
+        var warnings = record.warnings
+        if let newer {
+            let detail = "version \(newer.version) (\(newer.id)) of this registration is newer: this one goes nowhere"
+            warnings.append(WarningView(code: "superseded-on-arrival", path: "$.source.version", detail: detail))
+        }
         let inherited = prior.succeeded.values.reduce(into: [String: [String: String]]()) {
             $0.merge($1) { new, _ in new }
         }
@@ -63,7 +68,7 @@ extension SQLiteStore {
         insertRecord.text(record.lane.rawValue)
         insertRecord.blob(record.document)
         insertRecord.blob(record.originals)
-        insertRecord.blob(ViewJSONWriter.encode(record.warnings))
+        insertRecord.blob(ViewJSONWriter.encode(warnings))
         insertRecord.blob(inherited.isEmpty ? nil : try StoreQueries.encode(inherited))
         insertRecord.integer(now)
         try insertRecord.run(db)
@@ -92,7 +97,7 @@ extension SQLiteStore {
         let view = RecordView(
             id: record.id, source: record.source, event: record.event, lane: record.lane,
             receivedAt: Timestamp.iso(now), state: StoreQueries.aggregateState(summaries.map(\.state)),
-            deliveries: summaries, warnings: record.warnings)
+            deliveries: summaries, warnings: warnings)
         // Without a key (batch lines) nothing stores or answers the body.
         let body = write.idempotencyKey == nil ? Data() : ViewJSONWriter.encode(view)
         try storeKey(db, write, recordID: record.id, status: 202, body: body)
