@@ -44,9 +44,17 @@ struct StoreLogHandoverTests {
     func largeLogIsHandedOverAtOnce() async throws {
         let log = try LogUnderTest()
         try await log.grow(toPages: Self.restartPages * 3 / 2)
+        // The pass copies up to this snapshot (far more than the hand-over size), not the records after it.
+        var snapshot: DatabaseSnapshot? = try log.store.pool.makeSnapshot()
+        try await log.write(records: 3)
         #expect(try log.pages() < Self.restartPages * 2, "SQLite's own checkpoint would have run")
         log.store.checkpointer.pass()
         #expect(log.store.checkpointer.writerIsDue)
+        _ = snapshot
+        snapshot = nil
+        let sequence = try log.restartCount()
+        try await log.write(records: 1)
+        #expect(try log.restartCount() == sequence &+ 1, "the writer copied the rest and started the log again")
     }
 }
 

@@ -19,7 +19,7 @@ extension SQLiteStore {
         try pool.writeWithoutTransaction { db in
             let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
             // The log starts again a little after the threshold (see `WALCheckpointer`): a quarter more.
-            // Under bulk load it can reach one and a half times it, and grows the file then, once.
+            // Under bulk load it grows past that, up to twice it (SQLite's backstop), and the file with it.
             // Each frame is its page and a 24-byte header; the file starts with a 32-byte header.
             let bytes = 32 + (logRestartPages + logRestartPages / 4) * (24 + pageSize)
             try db.execute(sql: "BEGIN IMMEDIATE")

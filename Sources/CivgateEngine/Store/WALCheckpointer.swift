@@ -47,9 +47,11 @@ final class WALCheckpointer: Sendable {
     private let turn = Atomic<Int>(Turn.checkpointer.rawValue)
     /// How many of the log's pages had been copied after the last pass.
     private let lastCopiedPages = Atomic<Int>(0)
+    /// How many pages the log held at the last pass.
+    private let lastLogPages = Atomic<Int>(0)
 
-    /// `interval` is the time between passes below `restartPages`; `nil` runs no pass but those asked for
-    /// with `pass()` (tests that step through a hand-over).
+    /// `interval` is the time between passes below `restartPages`, and while the writer has the turn; `nil`
+    /// runs no pass but those asked for with `pass()` (tests that step through a hand-over).
     init(path: String, restartPages: Int, handoverPages: Int = 512, interval: DispatchTimeInterval? = .milliseconds(50))
         throws
     {
@@ -102,8 +104,10 @@ final class WALCheckpointer: Sendable {
         guard let (logPages, copiedPages) = try? connection.writeWithoutTransaction({ try $0.checkpoint(.passive) })
         else { return interval }
         let previous = lastCopiedPages.exchange(copiedPages, ordering: .relaxed)
-        // The log starts again after a restart, and so does the count.
-        let copiedNow = copiedPages >= previous ? copiedPages - previous : copiedPages
+        // The log starts again after a restart, and so does the count: a shorter log, or fewer copied pages,
+        // means the pages copied now are all this pass's.
+        let restarted = logPages < lastLogPages.exchange(logPages, ordering: .relaxed) || copiedPages < previous
+        let copiedNow = restarted ? copiedPages : copiedPages - previous
         // SQLite syncs the database file only after a checkpoint that reached the log's end, which beside a
         // busy writer means only the writer's: that sync then wrote out everything the passes had copied
         // since the last restart (60 ms for 32,000 pages). Synced here, the writer's sync has little left.
