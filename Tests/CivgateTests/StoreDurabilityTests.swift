@@ -4,18 +4,22 @@ import Testing
 
 @testable import CivgateEngine
 
-/// A 202 means the record is on disk: the connection that commits syncs the log at every commit
-/// (`synchronous = FULL`, 2). GRDB puts a new pool's writer on NORMAL (1), which syncs only at
-/// checkpoints; that went unnoticed while the setting sat where GRDB overrides it.
+/// A 202 means the record is on disk. The writer commits without syncing (`synchronous = NORMAL`, which
+/// GRDB sets for a pool in WAL mode whatever was asked before: FULL went unnoticed that way), and the
+/// store's `LogSyncer` syncs the log before any caller is answered.
 @Suite("Store: durable commits")
 struct StoreDurabilityTests {
-    @Test("the writer commits with synchronous = FULL, on a new store and on one opened again")
-    func writerSyncsEveryCommit() async throws {
-        let directory = TestPaths.temporaryDirectory().path
-        for _ in 0..<2 {
-            let store = try SQLiteStore(directory: directory)
-            let level = try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-            #expect(level == 2)
+    @Test("each write is answered only after a sync of the log that started after its commit")
+    func everyAnswerFollowsASync() async throws {
+        let store = try SQLiteStore(directory: TestPaths.temporaryDirectory().path)
+        let before = store.syncer.completedSyncs
+        for written in 1...20 {
+            try await store.committer.write { db in
+                try db.execute(
+                    sql: "INSERT INTO audit_log (at, actor, action, target, reason) VALUES (1, 't', 'a', 'x', 'r')")
+            }
+            // Sequential writes: each commit comes after the previous answer, so each needs a sync of its own.
+            #expect(store.syncer.completedSyncs - before >= written)
         }
     }
 }

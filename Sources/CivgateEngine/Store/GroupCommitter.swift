@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// Writes queue up while a transaction is being written; the next transaction takes them all. Each write
 /// runs in its own savepoint, so one failing write does not undo the others, and each caller is
-/// answered only after the commit that holds its write is on disk.
+/// answered only after the commit that holds its write is on disk (`LogSyncer`, which syncs the log
+/// while the next transaction is written).
 ///
 /// Live work goes first: a transaction takes the queued live writes, then backfill deliveries' writes
 /// (claims, results), then backfill ingest lines — so deliveries keep pace with a bulk load instead of
@@ -20,8 +21,8 @@ import Synchronization
 /// writer sat idle half of the time.
 final class GroupCommitter: Sendable {
     private struct Job: Sendable {
-        /// Runs the write; returns the callback that answers the caller after commit.
-        let run: @Sendable (Database) -> @Sendable () -> Void
+        /// Runs the write; returns the callback that answers the caller once the commit is durable.
+        let run: @Sendable (Database) -> LogSyncer.Answer
         let fail: @Sendable (any Error) -> Void
     }
 
@@ -44,6 +45,7 @@ final class GroupCommitter: Sendable {
 
     private let pool: DatabasePool
     private let checkpointer: WALCheckpointer
+    private let syncer: LogSyncer
     private let queues = Mutex(Queues())
     private let thread = DispatchQueue(label: "civgate.group-commit")
     /// The most writes one transaction takes.
@@ -53,9 +55,10 @@ final class GroupCommitter: Sendable {
     /// How long a transaction keeps taking backfill writes when live writes arrived within the last second.
     private let backfillBudgetBesideLive = Duration.milliseconds(2)
 
-    init(pool: DatabasePool, checkpointer: WALCheckpointer) {
+    init(pool: DatabasePool, checkpointer: WALCheckpointer, syncer: LogSyncer) {
         self.pool = pool
         self.checkpointer = checkpointer
+        self.syncer = syncer
     }
 
     /// How many writes wait for a transaction.
@@ -72,9 +75,15 @@ final class GroupCommitter: Sendable {
                 run: { db in
                     do {
                         let result = try Self.inSavepoint(db, work)
-                        return { continuation.resume(returning: result) }
+                        return { syncFailure in
+                            if let syncFailure {
+                                continuation.resume(throwing: syncFailure)
+                            } else {
+                                continuation.resume(returning: result)
+                            }
+                        }
                     } catch {
-                        return { continuation.resume(throwing: error) }
+                        return { _ in continuation.resume(throwing: error) }
                     }
                 },
                 fail: { continuation.resume(throwing: $0) })
@@ -115,14 +124,14 @@ final class GroupCommitter: Sendable {
                 let answers = try pool.write { db in
                     let clock = ContinuousClock()
                     let start = clock.now
-                    var answers: [@Sendable () -> Void] = []
+                    var answers: [LogSyncer.Answer] = []
                     for job in batch {
                         answers.append(job.run(db))
                         if clock.now - start > (answers.count < liveCount ? budget : backfillBudget) { break }
                     }
                     return answers
                 }
-                for answer in answers { answer() }
+                syncer.answerWhenDurable(answers)
                 // What this transaction had no time for goes back to the front of its queue.
                 queues.withLock { queues in
                     var start = 0

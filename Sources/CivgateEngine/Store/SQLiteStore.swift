@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
 
-/// The embedded store: one SQLite file in WAL mode with `synchronous = FULL`, so a commit is on disk
-/// before anyone is told it happened. Zero set-up.
+/// The embedded store: one SQLite file in WAL mode whose log is synced after every group commit, so a
+/// commit is on disk before anyone is told it happened. Zero set-up.
 public final class SQLiteStore: GatewayStore {
     let pool: DatabasePool
     let committer: GroupCommitter
     let checkpointer: WALCheckpointer
+    let syncer: LogSyncer
     /// The file's path.
     public let path: String
     /// A warning, when the log file could not be written out to its working size (`preallocateLog`): the
@@ -41,17 +42,17 @@ public final class SQLiteStore: GatewayStore {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(pool)
             try pool.writeWithoutTransaction { db in
-                // FULL: each commit syncs the log, so a 202 survives a power cut, not just a crash. Set here,
-                // on the open writer: GRDB sets NORMAL when it puts a pool in WAL mode, after any
-                // `prepareDatabase` (where this was set until 2026-11-22, without effect).
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+                // NORMAL: a commit does not sync the log; `LogSyncer` does, beside the writer, before anyone
+                // is told (a 202 survives a power cut, not just a crash). GRDB sets NORMAL for a pool in WAL
+                // mode too, after any `prepareDatabase`: FULL, set there until 2026-11-22, had no effect.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 // The writer's page cache holds a whole group transaction (8 MB; the default 2 MB made SQLite
                 // spill pages to the WAL mid-transaction).
                 try db.execute(sql: "PRAGMA cache_size = -8192")
                 // The `WALCheckpointer` copies the log beside the writer and has the writer start it again
-                // every `logRestartPages` pages, at most 1.5 times that. SQLite's own checkpoint in the
-                // writer's commits is only a backstop, at twice that, for a checkpointer that got no time:
-                // it stalls the commit it runs in for 30-70 ms (bench).
+                // every `logRestartPages` pages, or at 1.5 times that when its passes fall behind. SQLite's own
+                // checkpoint in the writer's commits is only a backstop, at twice that, for a checkpointer
+                // that got too little time: it stalls the commit it runs in for 30-70 ms (bench).
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = \(logRestartPages * 2)")
                 // Each write's savepoint journal stays in memory, not in a temporary file.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
@@ -67,7 +68,12 @@ public final class SQLiteStore: GatewayStore {
         } catch {
             throw StoreUnavailable(description: "cannot open the store at \(path): \(Self.describe(error))")
         }
-        committer = GroupCommitter(pool: pool, checkpointer: checkpointer)
+        do {
+            syncer = try LogSyncer(logPath: path + "-wal")
+        } catch {
+            throw StoreUnavailable(description: "cannot open the store at \(path): \(Self.describe(error))")
+        }
+        committer = GroupCommitter(pool: pool, checkpointer: checkpointer, syncer: syncer)
     }
 
     public func ping() async throws {
