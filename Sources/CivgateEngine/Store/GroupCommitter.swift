@@ -70,7 +70,9 @@ final class GroupCommitter: Sendable {
     func write<T: Sendable>(
         priority: Priority = .live, _ work: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        // After a failed sync nothing written can be promised to be on disk (see `LogSyncer`).
+        if let failure = syncer.failure { throw failure }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = Job(
                 run: { db in
                     do {

@@ -77,6 +77,9 @@ public final class SQLiteStore: GatewayStore {
     }
 
     public func ping() async throws {
+        if let failure = syncer.failure {
+            throw StoreUnavailable(description: failure.description + "; restart civgate")
+        }
         _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
@@ -116,6 +119,8 @@ public final class SQLiteStore: GatewayStore {
             return try await committer.write(priority: priority, work)
         } catch let error as DatabaseError where Self.isUnavailable(error) {
             throw StoreUnavailable(description: Self.describe(error))
+        } catch let failure as LogSyncer.SyncFailed {
+            throw StoreUnavailable(description: failure.description + "; restart civgate")
         }
     }
 
