@@ -21,6 +21,12 @@ struct OrderingEndToEndTests {
         }
     }
 
+    /// The sample birth (version 1) and the same registration as version 2.
+    static func twoVersions() throws -> (v1: [String: Any], v2: [String: Any]) {
+        let fixed = try RecordJSON.object(at: TestIntake.sample("KS-2026-000000003.json"))
+        return (fixed, RecordJSON.withSource(fixed, recordId: "KS-2026-000000003", version: 2))
+    }
+
     static func deliveryID(_ view: [String: Any], _ operation: String) throws -> String {
         let deliveries = view["deliveries"] as? [[String: Any]] ?? []
         return try #require(deliveries.first { $0["operation"] as? String == operation }?["id"] as? String)
@@ -192,8 +198,7 @@ struct OrderingEndToEndTests {
         "version 2 waits while version 1 is in flight at the same destination, and goes once version 1 is done",
         .timeLimit(.minutes(2)))
     func versionWaitsForVersionInFlight() async throws {
-        let fixed = try RecordJSON.object(at: TestIntake.sample("KS-2026-000000003.json"))
-        let v2 = RecordJSON.withSource(fixed, recordId: "KS-2026-000000003", version: 2)
+        let (fixed, v2) = try Self.twoVersions()
         // No PIN names the newborn: only the registration ties the two versions together.
         #expect(RecordJSON.subjects(fixed).allSatisfy { $0["role"] as? String != "child" || $0["pin"] == nil })
 
@@ -239,8 +244,7 @@ struct OrderingEndToEndTests {
         "a version that arrives after a newer one is kept and answered, and sent nowhere",
         .timeLimit(.minutes(2)))
     func lateOlderVersionIsNotSent() async throws {
-        let fixed = try RecordJSON.object(at: TestIntake.sample("KS-2026-000000003.json"))
-        let v2 = RecordJSON.withSource(fixed, recordId: "KS-2026-000000003", version: 2)
+        let (fixed, v2) = try Self.twoVersions()
         try await TwoDestinationHarness.withGateway(configure: Self.quickRetries) { gateway in
             let second = try await gateway.post(try RecordJSON.data(v2), key: "late-v2")
             let secondID = try #require(second["id"] as? String)
