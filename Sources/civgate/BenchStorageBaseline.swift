@@ -4,7 +4,7 @@ import CivgateModel
 import Foundation
 
 /// The storage limit: the rows a `POST /v1/records` stores, written through `SQLiteStore.ingest`
-/// (group commit, WAL, `synchronous = FULL`) by concurrent tasks on a store of its own, with the
+/// (group commit, WAL, the log synced before every answer) by concurrent tasks on a store of its own, with the
 /// records already parsed and validated. Also times intake (parse, normalise, validate) alone on one
 /// task: the part of each request's CPU that is neither HTTP nor SQLite.
 enum BenchStorageBaseline {
