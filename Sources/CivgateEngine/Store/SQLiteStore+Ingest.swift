@@ -73,19 +73,16 @@ extension SQLiteStore {
         insertRecord.integer(now)
         try insertRecord.run(db)
         var summaries: [DeliverySummary] = []
-        var neighbours =
-            newer == nil ? try PersonNeighbours(db, persons: record.personKeys, versions: versions.map(\.id)) : nil
+        // A version discarded on arrival neither waits for nor holds anyone: no neighbours to read.
+        var neighbours = try PersonNeighbours(
+            db, persons: newer == nil ? record.personKeys : [], versions: newer == nil ? versions.map(\.id) : [])
         for delivery in write.plan(prior) {
-            let state: DeliveryState
-            if let newer {
-                state = .discarded
-                try insertRow(db, delivery, of: record, state: state, now: now)
-                let cause = "superseded on arrival: version \(newer.version) (\(newer.id)) is newer"
-                try StoreQueries.insertTransition(
-                    db, deliveryID: delivery.id, from: nil, to: state, cause: cause, at: now)
-            } else {
-                state = try insert(db, delivery, of: record, neighbours: &neighbours!, now: now)
-            }
+            let state =
+                if let newer {
+                    try insertDiscardedOnArrival(db, delivery, of: record, newer: newer, now: now)
+                } else {
+                    try insert(db, delivery, of: record, neighbours: &neighbours, now: now)
+                }
             summaries.append(
                 DeliverySummary(
                     id: delivery.id, destination: delivery.destination, operation: delivery.operation, state: state,
@@ -138,6 +135,17 @@ extension SQLiteStore {
             try StoreQueries.insertTransition(db, deliveryID: delivery.id, from: nil, to: state, cause: cause, at: now)
         }
         return state
+    }
+
+    /// Inserts a planned delivery of a version older than one already stored, discarded with its cause.
+    private static func insertDiscardedOnArrival(
+        _ db: Database, _ delivery: PlannedDelivery, of record: NewRecord, newer: (id: String, version: Int),
+        now: Int64
+    ) throws -> DeliveryState {
+        try insertRow(db, delivery, of: record, state: .discarded, now: now)
+        let cause = "superseded on arrival: version \(newer.version) (\(newer.id)) is newer"
+        try StoreQueries.insertTransition(db, deliveryID: delivery.id, from: nil, to: .discarded, cause: cause, at: now)
+        return .discarded
     }
 
     /// The delivery's row, in `state`.

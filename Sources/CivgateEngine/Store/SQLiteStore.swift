@@ -59,16 +59,8 @@ public final class SQLiteStore: GatewayStore {
             }
             logPreallocationProblem =
                 preallocateLog ? try Self.preallocateLog(pool, path: path, logRestartPages: logRestartPages) : nil
-        } catch {
-            throw StoreUnavailable(description: "cannot open the store at \(path): \(Self.describe(error))")
-        }
-        do {
             checkpointer = try WALCheckpointer(
                 path: path, restartPages: logRestartPages, interval: checkpointInterval)
-        } catch {
-            throw StoreUnavailable(description: "cannot open the store at \(path): \(Self.describe(error))")
-        }
-        do {
             syncer = try LogSyncer(logPath: path + "-wal")
         } catch {
             throw StoreUnavailable(description: "cannot open the store at \(path): \(Self.describe(error))")
