@@ -7,7 +7,8 @@ import Synchronization
 /// Writes queue up while a transaction is being written; the next transaction takes them all. Each write
 /// runs in its own savepoint, so one failing write does not undo the others, and each caller is
 /// answered only after the commit that holds its write is on disk (`LogSyncer`, which syncs the log
-/// while the next transaction is written).
+/// while the next transaction is written) — or, for the dispatcher's claims and results, once every
+/// earlier commit that must be is (`Durability.earlierCommits`).
 ///
 /// Live work goes first: a transaction takes the queued live writes, then backfill deliveries' writes
 /// (claims, results), then backfill ingest lines — so deliveries keep pace with a bulk load instead of
@@ -24,6 +25,20 @@ final class GroupCommitter: Sendable {
         /// Runs the write; returns the callback that answers the caller once the commit is durable.
         let run: @Sendable (Database) -> LogSyncer.Answer
         let fail: @Sendable (any Error) -> Void
+        let durability: Durability
+        let isLive: Bool
+    }
+
+    /// Which commit must be on disk before a write's caller is answered.
+    enum Durability: Sendable {
+        /// The write's own: what the caller was told survives a power cut (a 202, an operator's action).
+        case ownCommit
+        /// The last one that held an `ownCommit` write it may read (`SyncNeeds`). For writes whose
+        /// loss in a power cut only makes work happen again under the same idempotency keys: the
+        /// dispatcher's claims and results (a lost claim is claimed again, a lost result's attempt is
+        /// repeated). The records and deliveries they send are on disk before anything is sent, and
+        /// the writer still syncs the log after them.
+        case earlierCommits
     }
 
     /// Who waits for a write, most urgent first.
@@ -47,6 +62,10 @@ final class GroupCommitter: Sendable {
     private let checkpointer: WALCheckpointer
     private let syncer: LogSyncer
     private let queues = Mutex(Queues())
+    /// Transactions committed so far, and which of them each answer needs on disk (touched only by the
+    /// writer's thread; behind a lock only because the type is `Sendable`).
+    private let transactions = Atomic<Int>(0)
+    private let syncNeeds = Mutex(SyncNeeds())
     private let thread = DispatchQueue(label: "civgate.group-commit")
     /// The most writes one transaction takes.
     private let maxBatch = 512
@@ -66,9 +85,11 @@ final class GroupCommitter: Sendable {
         queues.withLock { queues in queues.waiting.reduce(0) { $0 + $1.count } }
     }
 
-    /// Runs `work` inside the next group transaction and returns its value once that is durable.
+    /// Runs `work` inside the next group transaction and returns its value once the commit that
+    /// `durability` names is durable.
     func write<T: Sendable>(
-        priority: Priority = .live, _ work: @escaping @Sendable (Database) throws -> T
+        priority: Priority = .live, durability: Durability = .ownCommit,
+        _ work: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
         // After a failed sync nothing written can be promised to be on disk (see `LogSyncer`).
         if let failure = syncer.failure { throw failure }
@@ -88,7 +109,7 @@ final class GroupCommitter: Sendable {
                         return { _ in continuation.resume(throwing: error) }
                     }
                 },
-                fail: { continuation.resume(throwing: $0) })
+                fail: { continuation.resume(throwing: $0) }, durability: durability, isLive: priority == .live)
             let startDrain = queues.withLock { queues in
                 queues.waiting[priority.rawValue].append(job)
                 if priority == .live { queues.lastLive = .now }
@@ -133,7 +154,8 @@ final class GroupCommitter: Sendable {
                     }
                     return answers
                 }
-                syncer.answerWhenDurable(answers)
+                let transaction = transactions.add(1, ordering: .relaxed).newValue
+                syncer.committed(transaction, answers: waiting(batch, answers, transaction: transaction))
                 // What this transaction had no time for goes back to the front of its queue.
                 queues.withLock { queues in
                     var start = 0
@@ -147,6 +169,16 @@ final class GroupCommitter: Sendable {
                 for job in batch { job.fail(error) }
             }
         }
+    }
+
+    /// Pairs each answer of `transaction`, just committed (the first `answers.count` jobs of `batch`), with
+    /// the transaction that must be on disk before it is given.
+    private func waiting(_ batch: [Job], _ answers: [LogSyncer.Answer], transaction: Int) -> [LogSyncer.Waiting] {
+        let writes = batch.prefix(answers.count).lazy.map {
+            SyncNeeds.Write(durability: $0.durability, isLive: $0.isLive)
+        }
+        let needs = syncNeeds.withLock { $0.needs(of: writes, in: transaction) }
+        return zip(needs, answers).map { LogSyncer.Waiting(needs: $0, answer: $1) }
     }
 
     /// The next transaction's jobs, most urgent first, with how many came from each queue; nil (and

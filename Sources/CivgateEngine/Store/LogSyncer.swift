@@ -6,12 +6,13 @@ import Synchronization
 /// transaction while the last one's log frames reach the disk.
 ///
 /// The writer commits with `synchronous = NORMAL`: a commit writes its frames to the log without
-/// syncing it (SQLite still syncs the log before each checkpoint and the database after). Every caller
-/// is answered only after an `fdatasync` of the log file that started after its commit, so a 202
-/// survives a power cut as with `synchronous = FULL`, where the writer itself waited for each sync
-/// (measured on `civgate bench`: the writer sat idle for that wait, about a sixth of batch ingest's
-/// CPU). One sync covers every transaction committed before it starts: while it runs, the next
-/// transactions' answers gather for the next one.
+/// syncing it (SQLite still syncs the log before each checkpoint and the database after). A caller is
+/// answered only after an `fdatasync` of the log file that started after the commit it needs (its own,
+/// unless the writer says earlier ones are enough: `GroupCommitter.Durability`), so a 202 survives a
+/// power cut as with `synchronous = FULL`, where the writer itself waited for each sync (measured on
+/// `civgate bench`: the writer sat idle for that wait, about a sixth of batch ingest's CPU). One sync
+/// covers every transaction committed before it starts: while it runs, the next transactions' answers
+/// gather for the next one.
 ///
 /// A failed sync is final: Linux reports a write-back error once and may drop the pages it could not
 /// write, so a later sync that succeeds says nothing about them (nor, the log's checksums being
@@ -22,8 +23,18 @@ final class LogSyncer: Sendable {
     /// Answers a write's caller: with nil once the write is durable, or with why it may not be.
     typealias Answer = @Sendable ((any Error)?) -> Void
 
+    /// An answer, and the transaction that must be on disk before it is given.
+    struct Waiting: Sendable {
+        /// A transaction number (see `committed(_:answers:)`); 0 means none.
+        let needs: Int
+        let answer: Answer
+    }
+
     private struct State {
-        var waiting: [Answer] = []
+        var waiting: [Waiting] = []
+        /// The last transaction committed, and the last one a finished sync covers.
+        var committed = 0
+        var synced = 0
         var syncing = false
         var failure: SyncFailed?
     }
@@ -47,36 +58,54 @@ final class LogSyncer: Sendable {
     /// Why the log can no longer be trusted to be on disk, once a sync failed.
     var failure: SyncFailed? { state.withLock { $0.failure } }
 
-    /// Answers `answers` after the next sync of the log; call after the commit that holds their writes.
-    func answerWhenDurable(_ answers: [Answer]) {
-        guard !answers.isEmpty else { return }
-        let (start, failure) = state.withLock { state -> (Bool, SyncFailed?) in
-            if let failure = state.failure { return (false, failure) }
-            state.waiting += answers
+    /// Call right after the writer commits `transaction` (numbered from 1 in commit order). Each answer is
+    /// given once a sync that started after the commit of its `needs` transaction has finished (at once
+    /// when one already has). The log is synced after every commit, whether or not anyone waits for it.
+    func committed(_ transaction: Int, answers: [Waiting]) {
+        let (ready, failure, start) = state.withLock { state -> ([Waiting], SyncFailed?, Bool) in
+            if let failure = state.failure { return (answers, failure, false) }
+            state.committed = transaction
+            var ready: [Waiting] = []
+            for waiting in answers {
+                if waiting.needs <= state.synced { ready.append(waiting) } else { state.waiting.append(waiting) }
+            }
             defer { state.syncing = true }
-            return (!state.syncing, nil)
+            return (ready, nil, !state.syncing)
         }
-        if let failure {
-            for answer in answers { answer(failure) }
-        } else if start {
-            thread.async { self.syncUntilDone() }
-        }
+        for waiting in ready { waiting.answer(failure) }
+        if start { thread.async { self.syncUntilDone() } }
     }
 
     private func syncUntilDone() {
         while true {
-            let answers = state.withLock { state in
-                defer { state.waiting.removeAll(keepingCapacity: true) }
-                if state.waiting.isEmpty { state.syncing = false }
-                return state.waiting
+            let target = state.withLock { state -> Int? in
+                guard state.failure == nil, state.committed > state.synced else {
+                    state.syncing = false
+                    return nil
+                }
+                return state.committed
             }
-            guard !answers.isEmpty else { return }
+            guard let target else { return }
             var result = fdatasync(logFile)
             while result != 0 && errno == EINTR { result = fdatasync(logFile) }
             let failure = result == 0 ? nil : SyncFailed(detail: "errno \(errno)")
-            if let failure { state.withLock { $0.failure = $0.failure ?? failure } }
+            let answered = state.withLock { state in
+                var answered: [Waiting] = []
+                if let failure {
+                    state.failure = state.failure ?? failure
+                    swap(&answered, &state.waiting)
+                } else {
+                    state.synced = target
+                    state.waiting.removeAll { waiting in
+                        guard waiting.needs <= target else { return false }
+                        answered.append(waiting)
+                        return true
+                    }
+                }
+                return answered
+            }
             syncs.add(1, ordering: .releasing)
-            for answer in answers { answer(failure) }
+            for waiting in answered { waiting.answer(failure) }
         }
     }
 

@@ -97,18 +97,20 @@ public final class SQLiteStore: GatewayStore {
 
     /// Runs a write through the group committer, turning lock time-outs and full disks into
     /// `StoreUnavailable`. Backfill writes yield to live ones (see `GroupCommitter`).
-    func writing<T: Sendable>(lane: Lane = .live, _ work: @escaping @Sendable (Database) throws -> T) async throws
-        -> T
-    {
-        try await writing(priority: lane == .live ? .live : .backfillDelivery, work)
+    func writing<T: Sendable>(
+        lane: Lane = .live, durability: GroupCommitter.Durability = .ownCommit,
+        _ work: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        try await writing(priority: lane == .live ? .live : .backfillDelivery, durability: durability, work)
     }
 
     /// Runs a write through the group committer at `priority`.
     func writing<T: Sendable>(
-        priority: GroupCommitter.Priority, _ work: @escaping @Sendable (Database) throws -> T
+        priority: GroupCommitter.Priority, durability: GroupCommitter.Durability = .ownCommit,
+        _ work: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
         do {
-            return try await committer.write(priority: priority, work)
+            return try await committer.write(priority: priority, durability: durability, work)
         } catch let error as DatabaseError where Self.isUnavailable(error) {
             throw StoreUnavailable(description: Self.describe(error))
         } catch let failure as LogSyncer.SyncFailed {
