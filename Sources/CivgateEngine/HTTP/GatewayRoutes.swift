@@ -85,20 +85,24 @@ struct GatewayRoutes: Sendable {
         return Response(
             status: .ok, headers: [.contentType: "application/x-ndjson"],
             body: ResponseBody { writer in
-                var splitter = NDJSONLineSplitter(maxLineBytes: maxLine)
-                var pending: [NDJSONLineSplitter.Line] = []
-                for try await buffer in request.body {
-                    pending += splitter.feed(buffer)
-                    if pending.count >= Self.batchChunk {
-                        try await writer.write(await Self.process(pending, ingest: ingest, maxLine: maxLine))
-                        pending = []
+                // Lines are split, planned and answered on the background threads (as their intake is), so
+                // live requests and deliveries get the CPU first while a bulk load runs.
+                try await withTaskExecutorPreference(BackgroundExecutor.shared) {
+                    var splitter = NDJSONLineSplitter(maxLineBytes: maxLine)
+                    var pending: [NDJSONLineSplitter.Line] = []
+                    for try await buffer in request.body {
+                        pending += splitter.feed(buffer)
+                        if pending.count >= Self.batchChunk {
+                            try await writer.write(await Self.process(pending, ingest: ingest, maxLine: maxLine))
+                            pending = []
+                        }
                     }
+                    if let last = splitter.finish() { pending.append(last) }
+                    if !pending.isEmpty {
+                        try await writer.write(await Self.process(pending, ingest: ingest, maxLine: maxLine))
+                    }
+                    try await writer.finish(nil)
                 }
-                if let last = splitter.finish() { pending.append(last) }
-                if !pending.isEmpty {
-                    try await writer.write(await Self.process(pending, ingest: ingest, maxLine: maxLine))
-                }
-                try await writer.finish(nil)
             })
     }
 
