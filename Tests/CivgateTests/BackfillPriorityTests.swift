@@ -9,7 +9,7 @@ import Testing
     import Glibc
 #endif
 
-/// The backfill lane's delivery work runs at background priority (nice 10) and the live lane's does not,
+/// The backfill lane's work (batch lines, deliveries) runs at background priority (nice 10) and the live lane's does not,
 /// so that live deliveries get the CPU first while a backfill runs.
 @Suite("Backfill priority")
 struct BackfillPriorityTests {
@@ -45,6 +45,27 @@ struct BackfillPriorityTests {
         let backfillSeen = try #require(seen["KS-2026-000000006"])
         #expect(liveSeen.prepare == base && liveSeen.classify == base)
         #expect(backfillSeen.prepare == 10 && backfillSeen.classify == 10)
+    }
+
+    @Test(
+        "a batch line is planned and stored from nice-10 threads, a single record from normal ones",
+        .enabled(if: applies), .timeLimit(.minutes(1)))
+    func batchLinesRunAtLowPriority() async throws {
+        let base = Nice.current()
+        let (observed, sink) = AsyncStream.makeStream(of: Int32.self)
+        let seen = try await GatewayHarness.withGateway(onAccepted: { _ in sink.yield(Nice.current()) }) { running in
+            let gateway = running.baseURL
+            let accepted = try await TestHTTP.postRecord(gateway, try Self.sample("KS-2026-000000003"), key: "live")
+            #expect(accepted.status == 202)
+            let batch = try await TestHTTP.request(
+                .POST, gateway + "/v1/records:batch", body: try Self.sample("KS-2026-000000006") + Data("\n".utf8),
+                headers: ["Content-Type": "application/x-ndjson"])
+            #expect(batch.status == 200)
+            // Each request is answered after its record was accepted: both were seen, in this order.
+            sink.finish()
+            return await observed.reduce(into: []) { $0.append($1) }
+        }
+        #expect(seen == [base, 10])
     }
 
     /// A sample record as one NDJSON line.

@@ -32,6 +32,7 @@ enum GatewayHarness {
         destinationURL: String? = nil,
         adapter: any DestinationAdapter = PopulationAdapter(),
         configure: (inout GatewayConfiguration) -> Void = { _ in },
+        onAccepted: @escaping @Sendable (Set<String>) -> Void = { _ in },
         _ body: (RunningGateway) async throws -> T
     ) async throws -> T {
         var configuration = GatewayConfiguration()
@@ -57,7 +58,7 @@ enum GatewayHarness {
             ] : []
         return try await InProcessGateway.run(
             configuration: configuration, store: store, adapters: [adapter], endpoints: endpoints,
-            mocks: mocks, logger: logger
+            mocks: mocks, logger: logger, onAccepted: onAccepted
         ) { urls in
             try await body(
                 RunningGateway(baseURL: urls["gateway"]!, mockURL: urls["mock"], dataDirectory: directory, store: store)

@@ -16,10 +16,12 @@ enum InProcessGateway {
     }
 
     /// Starts `mocks`, the dispatcher with `adapters` and the gateway; runs `body` with every URL by name
-    /// (`gateway` and each mock's name); then shuts all down.
+    /// (`gateway` and each mock's name); then shuts all down. `onAccepted` is told of each new record
+    /// before the dispatcher is.
     static func run<T: Sendable>(
         configuration: GatewayConfiguration, store: SQLiteStore, adapters: [any DestinationAdapter],
         endpoints: DestinationDirectory, mocks: [Mock], logger: Logger,
+        onAccepted: @escaping @Sendable (Set<String>) -> Void = { _ in },
         _ body: ([String: String]) async throws -> T
     ) async throws -> T {
         let dispatcher = try Dispatcher(
@@ -29,7 +31,10 @@ enum InProcessGateway {
                 schema: try JSONValue.parse(ContractFiles.data(ContractFiles.recordSchemaPath))))
         let ingest = IngestService(
             store: store, intake: intake, configuration: configuration, logger: logger,
-            onAccepted: { dispatcher.wake($0) })
+            onAccepted: { destinations in
+                onAccepted(destinations)
+                dispatcher.wake(destinations)
+            })
         let (ports, portSink) = AsyncStream.makeStream(of: (String, String).self)
         var services: [any Service] = []
         for mock in mocks {
