@@ -84,7 +84,7 @@ struct BackfillCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let interrupt = InterruptFlag()
+            let interrupt = InterruptFlag(notice: "interrupted: stopping after the chunks in flight")
             let (handle, resumed, checkpointPath, total) = try openInput()
             let sink = try makeSink()
             var runner = BackfillRunner(
@@ -148,10 +148,17 @@ struct BackfillCommand: AsyncParsableCommand {
             throw CommandFailure.usage("cannot read \(input)")
         }
         let path = checkpoint ?? input + ".checkpoint"
+        // A named pipe (`<(zcat books.gz)`) is read as it comes: no seeking, no counting ahead.
+        let isRegular =
+            (try? FileManager.default.attributesOfItem(atPath: input)[.type]) as? FileAttributeType == .typeRegular
         var resumed: BackfillCheckpoint?
         if restart {
             try? FileManager.default.removeItem(atPath: path)
         } else if let saved = try BackfillCheckpoint.load(path: path) {
+            guard isRegular else {
+                throw CommandFailure.usage(
+                    "\(input) is not a regular file, so it cannot resume from \(path); pass --restart to start over")
+            }
             let size = try handle.seekToEnd()
             guard saved.input == absolute(input) else {
                 throw CommandFailure.usage(
@@ -171,8 +178,8 @@ struct BackfillCommand: AsyncParsableCommand {
                 "resuming \(input) after line \(saved.line) (byte \(saved.offset)) from \(path); before: \(saved.accepted) accepted, \(saved.duplicate) duplicate, \(saved.rejected) rejected"
             )
         }
-        try handle.seek(toOffset: resumed?.offset ?? 0)
-        let total = quiet ? nil : try BackfillReader.countLines(path: input, from: resumed?.offset ?? 0)
+        if let resumed { try handle.seek(toOffset: resumed.offset) }
+        let total = quiet || !isRegular ? nil : try BackfillReader.countLines(path: input, from: resumed?.offset ?? 0)
         return (handle, resumed, path, total)
     }
 

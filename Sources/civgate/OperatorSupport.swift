@@ -24,10 +24,14 @@ final class InterruptFlag: @unchecked Sendable {
     private let flag = Atomic<Bool>(false)
     private let source: any DispatchSourceSignal
 
-    init() {
+    /// `notice` is printed on stderr at the first interrupt, once the flag is set.
+    init(notice: String? = nil) {
         signal(SIGINT, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGINT)
-        source.setEventHandler { [weak self] in self?.flag.store(true, ordering: .relaxed) }
+        source.setEventHandler { [weak self] in
+            guard let self, !self.flag.exchange(true, ordering: .relaxed) else { return }
+            if let notice { Output.error(notice) }
+        }
         source.resume()
     }
 

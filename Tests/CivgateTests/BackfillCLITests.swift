@@ -5,7 +5,7 @@ import Testing
 
 /// `civgate backfill FILE --direct`, the real binary: interrupted after its first checkpoint, it stops
 /// between chunks with exit code 130; run again, it resumes from the checkpoint, and the store ends with
-/// every record exactly once.
+/// every record exactly once. The first run reads a named pipe, so it cannot finish before the interrupt.
 @Suite("Backfill CLI")
 struct BackfillCLITests {
     @Test("an interrupted backfill resumes from its checkpoint: every line stored once, none twice")
@@ -19,7 +19,8 @@ struct BackfillCLITests {
         _ = try SQLiteStore(directory: dataDirectory.path)
         let lines = try RecordGenerator.lines(count: 6000, seed: 23, mix: "historical")
         let input = work.appendingPathComponent("books.ndjson")
-        try Data(lines.joined(separator: Data("\n".utf8)) + Data("\n".utf8)).write(to: input)
+        let ndjson = { (part: ArraySlice<Data>) in Data(part.joined(separator: Data("\n".utf8)) + Data("\n".utf8)) }
+        #expect(mkfifo(input.path, 0o600) == 0)
         let checkpoint = input.path + ".checkpoint"
         let database = dataDirectory.appendingPathComponent("civgate.sqlite").path
         let arguments = [
@@ -28,21 +29,29 @@ struct BackfillCLITests {
         ]
 
         let first = try RunningProcess(arguments)
-        // The checkpoint appears once the first chunk is acknowledged. Another process then takes the
-        // store's write lock, so the backfill cannot run to its end before the interrupt arrives; the
-        // chunk it is writing completes once the lock is released.
+        // Opening the pipe waits for the backfill to open it. The first half goes in; the checkpoint appears
+        // once a chunk of it is acknowledged; then the interrupt, and the input ends only once the backfill
+        // said it saw it: it stops between chunks, half-way.
+        let pipe = try await Self.offThePool { try FileHandle(forWritingTo: input) }
+        let firstHalf = ndjson(lines[..<3000])
+        try await Self.offThePool { try pipe.write(contentsOf: firstHalf) }
         try await waitUntil(timeout: .seconds(60), "the first checkpoint") {
             FileManager.default.fileExists(atPath: checkpoint) || !first.process.isRunning
         }
-        let locker = try SQLiteLockHolder(path: database)
         first.signal(SIGINT)
-        locker.release()
+        try await waitUntil(timeout: .seconds(60), "the interrupt's notice") {
+            first.stderr.contains("interrupted: stopping after the chunks in flight") || !first.process.isRunning
+        }
+        try pipe.close()
         #expect(try await first.exitStatus(timeout: .seconds(60)) == 130, "\(first.stderr)")
         let interrupted = try Self.summary(first.stdout)
         #expect(interrupted["outcome"] as? String == "interrupted")
         let stoppedAt = try #require(interrupted["lastLine"] as? Int)
         #expect(stoppedAt > 0 && stoppedAt < lines.count, "stopped after line \(stoppedAt)")
         #expect(FileManager.default.fileExists(atPath: checkpoint))
+        // The same input, now as a file: the second run resumes from the checkpoint.
+        try FileManager.default.removeItem(at: input)
+        try ndjson(lines[...]).write(to: input)
 
         let second = try await OperatorCLI.run(arguments, timeout: .seconds(180))
         #expect(second.status == 0, "\(second.stderr)")
@@ -73,6 +82,13 @@ struct BackfillCLITests {
         #expect(records == lines.count)
         #expect(distinct == lines.count)
         #expect(backfill == lines.count)
+    }
+
+    /// Runs `work`, which blocks (on the pipe), on a thread outside the cooperative pool.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     static func summary(_ stdout: String) throws -> [String: Any] {
