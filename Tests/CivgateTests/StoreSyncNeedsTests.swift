@@ -29,6 +29,9 @@ struct StoreSyncNeedsTests {
             rule.needs(of: [Self.liveClaim, Self.ingest, Self.liveClaim, Self.backfillClaim], in: 7) == [2, 7, 7, 7])
         #expect(rule.needs(of: [Self.backfillClaim, Self.backfillLine, Self.backfillClaim], in: 8) == [7, 8, 8])
         #expect(rule.needs(of: [Self.liveClaim], in: 9) == [7])
+        // Another process committed (nobody here syncs it): this transaction, and the next claims, need it.
+        #expect(rule.needs(of: [Self.liveClaim, Self.backfillClaim], in: 10, othersCommitted: true) == [10, 10])
+        #expect(rule.needs(of: [Self.liveClaim], in: 11) == [10])
     }
 
     @Test("an answer is given at once when what it needs is on disk, after a later sync when not")

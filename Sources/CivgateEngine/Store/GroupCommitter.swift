@@ -66,6 +66,9 @@ final class GroupCommitter: Sendable {
     /// writer's thread; behind a lock only because the type is `Sendable`).
     private let transactions = Atomic<Int>(0)
     private let syncNeeds = Mutex(SyncNeeds())
+    /// The writer connection's `PRAGMA data_version` at the last transaction: it changes when another
+    /// connection commits.
+    private let dataVersion = Atomic<Int>(-1)
     private let thread = DispatchQueue(label: "civgate.group-commit")
     /// The most writes one transaction takes.
     private let maxBatch = 512
@@ -144,18 +147,22 @@ final class GroupCommitter: Sendable {
             let budget = timeBudget
             let backfillBudget = liveActive ? backfillBudgetBesideLive : timeBudget
             do {
-                let answers = try pool.write { db in
+                let (answers, othersCommitted) = try pool.write { db in
                     let clock = ContinuousClock()
                     let start = clock.now
+                    let version = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
+                    let othersCommitted = dataVersion.exchange(version, ordering: .relaxed) != version
                     var answers: [LogSyncer.Answer] = []
                     for job in batch {
                         answers.append(job.run(db))
                         if clock.now - start > (answers.count < liveCount ? budget : backfillBudget) { break }
                     }
-                    return answers
+                    return (answers, othersCommitted)
                 }
                 let transaction = transactions.add(1, ordering: .relaxed).newValue
-                syncer.committed(transaction, answers: waiting(batch, answers, transaction: transaction))
+                syncer.committed(
+                    transaction,
+                    answers: waiting(batch, answers, transaction: transaction, othersCommitted: othersCommitted))
                 // What this transaction had no time for goes back to the front of its queue.
                 queues.withLock { queues in
                     var start = 0
@@ -173,11 +180,13 @@ final class GroupCommitter: Sendable {
 
     /// Pairs each answer of `transaction`, just committed (the first `answers.count` jobs of `batch`), with
     /// the transaction that must be on disk before it is given.
-    private func waiting(_ batch: [Job], _ answers: [LogSyncer.Answer], transaction: Int) -> [LogSyncer.Waiting] {
+    private func waiting(
+        _ batch: [Job], _ answers: [LogSyncer.Answer], transaction: Int, othersCommitted: Bool
+    ) -> [LogSyncer.Waiting] {
         let writes = batch.prefix(answers.count).lazy.map {
             SyncNeeds.Write(durability: $0.durability, isLive: $0.isLive)
         }
-        let needs = syncNeeds.withLock { $0.needs(of: writes, in: transaction) }
+        let needs = syncNeeds.withLock { $0.needs(of: writes, in: transaction, othersCommitted: othersCommitted) }
         return zip(needs, answers).map { LogSyncer.Waiting(needs: $0, answer: $1) }
     }
 

@@ -48,6 +48,12 @@ final class LogSyncer: Sendable {
     init(logPath: String) throws {
         logFile = open(logPath, O_RDONLY | O_CLOEXEC)
         guard logFile >= 0 else { throw SyncFailed(detail: "cannot open the log to sync it: errno \(errno)") }
+        // What an earlier process committed and did not sync (it was killed) is in the page cache only:
+        // on disk before anything here counts as synced (transaction 0).
+        guard fdatasync(logFile) == 0 else {
+            close(logFile)
+            throw SyncFailed(detail: "cannot sync the log at open: errno \(errno)")
+        }
     }
 
     deinit { close(logFile) }

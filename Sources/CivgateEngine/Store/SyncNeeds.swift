@@ -14,7 +14,15 @@ struct SyncNeeds {
     /// The transaction each of `writes` needs, in the order they ran in `transaction` (numbered from 1,
     /// in commit order, each once). An `earlierCommits` write may have read every `ownCommit` one before
     /// it in the same transaction, so it needs that transaction too.
-    mutating func needs(of writes: some Sequence<Write>, in transaction: Int) -> [Int] {
+    ///
+    /// `othersCommitted`: another connection (another process: `civgate backfill --direct`, an operator
+    /// command) committed since the last transaction; its commits are synced by nobody here, so every
+    /// write of this transaction needs this transaction on disk.
+    mutating func needs(of writes: some Sequence<Write>, in transaction: Int, othersCommitted: Bool = false) -> [Int] {
+        if othersCommitted {
+            lastOwnCommit = transaction
+            lastLiveOwnCommit = transaction
+        }
         var result: [Int] = []
         for write in writes {
             switch write.durability {
