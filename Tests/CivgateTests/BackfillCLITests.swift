@@ -31,10 +31,19 @@ struct BackfillCLITests {
         ]
 
         let first = try RunningProcess(arguments)
-        // Opening the pipe waits for the backfill to open it. The first half goes in; the checkpoint appears
-        // once a chunk of it is acknowledged; then the interrupt, and the input ends only once the backfill
-        // said it saw it: it stops between chunks, half-way.
-        let pipe = try await Self.offThePool { try FileHandle(forWritingTo: input) }
+        // The pipe opens once the backfill has opened it (a non-blocking open fails until then, so a backfill
+        // that dies first fails the test instead of hanging it). The first half goes in; the checkpoint
+        // appears once a chunk of it is acknowledged; then the interrupt, and the input ends only once the
+        // backfill said it saw it: it stops between chunks, half-way.
+        var descriptor: Int32 = -1
+        try await waitUntil(timeout: .seconds(60), "the backfill to open its input") {
+            descriptor = open(input.path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            return descriptor >= 0 || !first.process.isRunning
+        }
+        try #require(descriptor >= 0, "the backfill ended before it opened its input: \(first.stderr)")
+        // Writes block again, as they would on a pipe opened the usual way.
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        let pipe = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         let firstHalf = ndjson(lines[..<3000])
         try await Self.offThePool { try pipe.write(contentsOf: firstHalf) }
         try await waitUntil(timeout: .seconds(60), "the first checkpoint") {
