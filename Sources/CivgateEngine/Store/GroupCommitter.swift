@@ -15,7 +15,11 @@ import Synchronization
 /// waiting behind thousands of its lines — and
 /// stops taking writes once it has run for `timeBudget`, so a live write never waits behind more than
 /// one short transaction of backfill lines. While live writes keep coming, backfill writes get an even
-/// shorter budget (`backfillBudgetBesideLive`): a live record waits for at most that much backfill work.
+/// shorter budget (`backfillBudgetBesideLive`).
+///
+/// Live writes that find backfill work queued beside them get a transaction of their own: their commit
+/// and sync wait for none of it. The transaction after such a one takes backfill work even if live writes
+/// are queued again, so a stream of live writes slows a backfill down but cannot stop it.
 ///
 /// The loop that takes the queue and writes runs on a thread of its own, not in the cooperative pool:
 /// when ingest tasks fill the pool, a loop there waited behind them between transactions, and the
@@ -56,6 +60,8 @@ final class GroupCommitter: Sendable {
         var draining = false
         /// When the last live write was queued.
         var lastLive = ContinuousClock.now - .seconds(3600)
+        /// Whether the last transaction took live writes only and left backfill writes queued.
+        var lastWasLiveOnly = false
     }
 
     private let pool: DatabasePool
@@ -73,14 +79,20 @@ final class GroupCommitter: Sendable {
     /// The most writes one transaction takes.
     private let maxBatch = 512
     /// How long one transaction keeps taking writes: bounds what a newly arrived live write waits for.
-    private let timeBudget = Duration.milliseconds(8)
+    private let timeBudget: Duration
     /// How long a transaction keeps taking backfill writes when live writes arrived within the last second.
-    private let backfillBudgetBesideLive = Duration.milliseconds(2)
+    private let backfillBudgetBesideLive: Duration
 
-    init(pool: DatabasePool, checkpointer: WALCheckpointer, syncer: LogSyncer) {
+    /// The budgets are longer only in tests that must see whole transactions on a loaded machine.
+    init(
+        pool: DatabasePool, checkpointer: WALCheckpointer, syncer: LogSyncer, timeBudget: Duration = .milliseconds(8),
+        backfillBudgetBesideLive: Duration = .milliseconds(2)
+    ) {
         self.pool = pool
         self.checkpointer = checkpointer
         self.syncer = syncer
+        self.timeBudget = timeBudget
+        self.backfillBudgetBesideLive = backfillBudgetBesideLive
     }
 
     /// How many writes wait for a transaction.
@@ -198,10 +210,14 @@ final class GroupCommitter: Sendable {
                 queues.draining = false
                 return nil
             }
+            let live = Priority.live.rawValue
+            let backfillQueued = queues.waiting.indices.contains { $0 != live && !queues.waiting[$0].isEmpty }
+            let liveOnly = !queues.waiting[live].isEmpty && backfillQueued && !queues.lastWasLiveOnly
+            queues.lastWasLiveOnly = liveOnly
             var batch: [Job] = []
             var counts: [Int] = []
             for index in queues.waiting.indices {
-                let count = min(queues.waiting[index].count, maxBatch - batch.count)
+                let count = liveOnly && index != live ? 0 : min(queues.waiting[index].count, maxBatch - batch.count)
                 batch += queues.waiting[index].prefix(count)
                 queues.waiting[index].removeFirst(count)
                 counts.append(count)
