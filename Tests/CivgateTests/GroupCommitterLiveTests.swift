@@ -85,7 +85,7 @@ struct GroupCommitterLiveTests {
         gate.signal()
         try await held.value
         for write in writes { try await write.value }
-        try await #require(late.withLock { $0 })?.value
+        try await #require(late.withLock { $0 }).value
 
         #expect(
             journal.transactions == [
@@ -93,5 +93,51 @@ struct GroupCommitterLiveTests {
                 ["live-0", "live-1"],
                 ["live-2", "delivery-0", "ingest-0", "ingest-1", "ingest-2"],
             ])
+    }
+
+    @Test("after a live-only transaction a backfill write runs, even when the live writes used up the budget")
+    func backfillKeepsMovingBesideLiveWrites() async throws {
+        let store = try SQLiteStore(directory: TestPaths.temporaryDirectory().path)
+        // No budget at all: without the rule, every transaction would end after its first write.
+        let committer = GroupCommitter(
+            pool: store.pool, checkpointer: store.checkpointer, syncer: store.syncer, timeBudget: .zero,
+            backfillBudgetBesideLive: .zero)
+        let journal = Journal()
+        try await store.pool.writeWithoutTransaction { db in
+            db.add(transactionObserver: journal, extent: .databaseLifetime)
+        }
+        let gate = DispatchSemaphore(value: 0)
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+        let held = Task {
+            try await committer.write(priority: .backfillIngest) { _ in
+                journal.add("held")
+                startedContinuation.yield()
+                gate.wait()
+            }
+        }
+        for await _ in started { break }
+        var writes: [Task<Void, any Error>] = []
+        for (priority, label) in [
+            (GroupCommitter.Priority.backfillIngest, "ingest-0"), (.backfillIngest, "ingest-1"), (.live, "live-0"),
+            (.live, "live-1"),
+        ] {
+            writes.append(
+                Task {
+                    try await committer.write(priority: priority) { db in
+                        try db.execute(
+                            sql: """
+                                INSERT INTO audit_log (at, actor, action, target, reason) VALUES (0, 'test', 'write', ?, '')
+                                """,
+                            arguments: [label])
+                        journal.add(label)
+                    }
+                })
+            while committer.queuedWrites < writes.count { await Task.yield() }
+        }
+        gate.signal()
+        try await held.value
+        for write in writes { try await write.value }
+
+        #expect(journal.transactions == [["held"], ["live-0"], ["live-1", "ingest-0"], ["ingest-1"]])
     }
 }

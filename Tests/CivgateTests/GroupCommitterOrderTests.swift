@@ -6,9 +6,10 @@ import Testing
 
 @testable import CivgateEngine
 
-/// The group committer's promises, on a real store: writes that queue up while a transaction runs go
-/// into the next one live first, then the backfill deliveries' writes, then backfill ingest lines (each
-/// queue in arrival order); a write that fails leaves nothing behind and does not undo the others.
+/// The group committer's promises, on a real store: writes that queue up while a transaction runs are
+/// written live first, then the backfill deliveries' writes, then backfill ingest lines (each queue in
+/// arrival order; the live ones in a transaction of their own, `GroupCommitterLiveTests`); a write that
+/// fails leaves nothing behind and does not undo the others.
 @Suite("Store: group commit order")
 struct GroupCommitterOrderTests {
     final class Journal: Sendable {

@@ -4,7 +4,8 @@ import Synchronization
 
 /// Runs many small writes in one transaction: one fsync for a batch instead of one per request.
 ///
-/// Writes queue up while a transaction is being written; the next transaction takes them all. Each write
+/// Writes queue up while a transaction is being written; the next transaction takes them (all of them,
+/// unless live and backfill writes wait together or a budget runs out, below). Each write
 /// runs in its own savepoint, so one failing write does not undo the others, and each caller is
 /// answered only after the commit that holds its write is on disk (`LogSyncer`, which syncs the log
 /// while the next transaction is written) — or, for the dispatcher's claims and results, once every
@@ -17,9 +18,11 @@ import Synchronization
 /// one short transaction of backfill lines. While live writes keep coming, backfill writes get an even
 /// shorter budget (`backfillBudgetBesideLive`).
 ///
-/// Live writes that find backfill work queued beside them get a transaction of their own: their commit
-/// and sync wait for none of it. The transaction after such a one takes backfill work even if live writes
-/// are queued again, so a stream of live writes slows a backfill down but cannot stop it.
+/// Live writes that find backfill work queued beside them get a transaction of their own: no backfill
+/// work is written in it, so its commit is short (its sync still follows any sync in progress, and covers
+/// whatever else has committed by the time it starts). The transaction after such a one takes backfill
+/// work even if live writes are queued again, and runs at least one backfill write whatever its budgets,
+/// so a stream of live writes slows a backfill down but cannot stop it.
 ///
 /// The loop that takes the queue and writes runs on a thread of its own, not in the cooperative pool:
 /// when ingest tasks fill the pool, a loop there waited behind them between transactions, and the
@@ -150,9 +153,9 @@ final class GroupCommitter: Sendable {
         }
     }
 
-    /// Writes transactions until both queues are empty.
+    /// Writes transactions until every queue is empty.
     private func drain() {
-        while let (batch, counts, liveActive) = takeBatch() {
+        while let (batch, counts, liveActive, backfillDue) = takeBatch() {
             // Between two transactions: the only moment the writer can let the log start again.
             checkpointer.restartLogIfDue(on: pool)
             let liveCount = counts[Priority.live.rawValue]
@@ -167,6 +170,8 @@ final class GroupCommitter: Sendable {
                     var answers: [LogSyncer.Answer] = []
                     for job in batch {
                         answers.append(job.run(db))
+                        // After a live-only transaction, one backfill write at least, however long the live ones took.
+                        if backfillDue && answers.count <= liveCount { continue }
                         if clock.now - start > (answers.count < liveCount ? budget : backfillBudget) { break }
                     }
                     return (answers, othersCommitted)
@@ -204,7 +209,8 @@ final class GroupCommitter: Sendable {
 
     /// The next transaction's jobs, most urgent first, with how many came from each queue; nil (and
     /// draining ends) when nothing is queued.
-    private func takeBatch() -> (batch: [Job], counts: [Int], liveActive: Bool)? {
+    /// `backfillDue`: the last transaction was live-only, so this one must run a backfill write.
+    private func takeBatch() -> (batch: [Job], counts: [Int], liveActive: Bool, backfillDue: Bool)? {
         queues.withLock { queues in
             guard queues.waiting.contains(where: { !$0.isEmpty }) else {
                 queues.draining = false
@@ -213,16 +219,19 @@ final class GroupCommitter: Sendable {
             let live = Priority.live.rawValue
             let backfillQueued = queues.waiting.indices.contains { $0 != live && !queues.waiting[$0].isEmpty }
             let liveOnly = !queues.waiting[live].isEmpty && backfillQueued && !queues.lastWasLiveOnly
+            let backfillDue = backfillQueued && queues.lastWasLiveOnly
             queues.lastWasLiveOnly = liveOnly
             var batch: [Job] = []
             var counts: [Int] = []
             for index in queues.waiting.indices {
-                let count = liveOnly && index != live ? 0 : min(queues.waiting[index].count, maxBatch - batch.count)
+                // Live writes leave a backfill write room when one is due.
+                let room = index == live && backfillDue ? maxBatch - 1 : maxBatch - batch.count
+                let count = liveOnly && index != live ? 0 : min(queues.waiting[index].count, room)
                 batch += queues.waiting[index].prefix(count)
                 queues.waiting[index].removeFirst(count)
                 counts.append(count)
             }
-            return (batch, counts, ContinuousClock.now - queues.lastLive < .seconds(1))
+            return (batch, counts, ContinuousClock.now - queues.lastLive < .seconds(1), backfillDue)
         }
     }
 }
