@@ -7,7 +7,7 @@ import Testing
 @testable import CivgateEngine
 
 /// Live writes that find backfill work queued beside them commit in a transaction of their own, so they
-/// wait for none of it; the transaction after such a one takes backfill work again, so a stream of live
+/// wait for none of it; the transaction after such a one runs backfill work again, so a stream of live
 /// writes cannot stop a backfill. Observed on a real store, transaction by transaction.
 @Suite("Store: live writes beside a backfill")
 struct GroupCommitterLiveTests {
@@ -28,18 +28,47 @@ struct GroupCommitterLiveTests {
         }
     }
 
-    @Test("live writes commit without the queued backfill work; the next transaction takes it")
-    func liveWritesGetATransactionOfTheirOwn() async throws {
-        let store = try SQLiteStore(directory: TestPaths.temporaryDirectory().path)
-        // Budgets no pause of a loaded machine reaches: each transaction takes everything queued.
-        let committer = GroupCommitter(
-            pool: store.pool, checkpointer: store.checkpointer, syncer: store.syncer, timeBudget: .seconds(60),
-            backfillBudgetBesideLive: .seconds(60))
+    /// A group committer on a new store, with the given budgets, its commits journalled, and its writer held
+    /// by a backfill line (`held`) until `release()`, so that writes queue up behind it.
+    final class Stage: Sendable {
+        let committer: GroupCommitter
         let journal = Journal()
-        try await store.pool.writeWithoutTransaction { db in
-            db.add(transactionObserver: journal, extent: .databaseLifetime)
+        private let gate = DispatchSemaphore(value: 0)
+        private let held: Task<Void, any Error>
+
+        init(timeBudget: Duration, backfillBudgetBesideLive: Duration) async throws {
+            let store = try SQLiteStore(directory: TestPaths.temporaryDirectory().path)
+            let committer = GroupCommitter(
+                pool: store.pool, checkpointer: store.checkpointer, syncer: store.syncer, timeBudget: timeBudget,
+                backfillBudgetBesideLive: backfillBudgetBesideLive)
+            let journal = journal
+            try await store.pool.writeWithoutTransaction { db in
+                db.add(transactionObserver: journal, extent: .databaseLifetime)
+            }
+            let gate = gate
+            let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+            held = Task {
+                try await committer.write(priority: .backfillIngest) { _ in
+                    journal.add("held")
+                    startedContinuation.yield()
+                    gate.wait()
+                }
+            }
+            self.committer = committer
+            for await _ in started { break }
         }
-        let write = { @Sendable (priority: GroupCommitter.Priority, label: String) in
+
+        /// Queues a write labelled `label` and returns once it is queued.
+        func queue(_ priority: GroupCommitter.Priority, _ label: String) async -> Task<Void, any Error> {
+            let queued = committer.queuedWrites
+            let write = Task { try await self.write(priority, label) }
+            while committer.queuedWrites == queued { await Task.yield() }
+            return write
+        }
+
+        /// Writes one row labelled `label`.
+        func write(_ priority: GroupCommitter.Priority, _ label: String) async throws {
+            let journal = journal
             try await committer.write(priority: priority) { db in
                 try db.execute(
                     sql: "INSERT INTO audit_log (at, actor, action, target, reason) VALUES (0, 'test', 'write', ?, '')",
@@ -47,48 +76,45 @@ struct GroupCommitterLiveTests {
                 journal.add(label)
             }
         }
-        // A backfill line holds the writer until the others have queued up behind it.
-        let gate = DispatchSemaphore(value: 0)
-        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
-        let held = Task {
-            try await committer.write(priority: .backfillIngest) { _ in
-                journal.add("held")
-                startedContinuation.yield()
-                gate.wait()
-            }
-        }
-        for await _ in started { break }
 
-        var writes: [Task<Void, any Error>] = []
-        let queue = { (priority: GroupCommitter.Priority, label: String) in
-            writes.append(Task { try await write(priority, label) })
-            while committer.queuedWrites < writes.count { await Task.yield() }
+        /// Lets the held write finish, and with it the writer go on.
+        func release() async throws {
+            gate.signal()
+            try await held.value
         }
-        for index in 0..<3 { await queue(.backfillIngest, "ingest-\(index)") }
-        await queue(.backfillDelivery, "delivery-0")
-        await queue(.live, "live-0")
+    }
+
+    @Test("live writes commit without the queued backfill work; the next transaction takes it")
+    func liveWritesGetATransactionOfTheirOwn() async throws {
+        // Budgets no pause of a loaded machine reaches: each transaction takes everything queued.
+        let stage = try await Stage(timeBudget: .seconds(60), backfillBudgetBesideLive: .seconds(60))
+        let committer = stage.committer
+        var writes: [Task<Void, any Error>] = []
+        for index in 0..<3 { writes.append(await stage.queue(.backfillIngest, "ingest-\(index)")) }
+        writes.append(await stage.queue(.backfillDelivery, "delivery-0"))
+        writes.append(await stage.queue(.live, "live-0"))
         // The second live write queues a third one while its own transaction runs, and waits until it
         // is queued.
         let late = Mutex<Task<Void, any Error>?>(nil)
+        let lateQueued = committer.queuedWrites + 1
         writes.append(
             Task {
                 try await committer.write(priority: .live) { db in
-                    journal.add("live-1")
+                    stage.journal.add("live-1")
                     let queued = committer.queuedWrites
-                    late.withLock { $0 = Task { try await write(.live, "live-2") } }
+                    late.withLock { $0 = Task { try await stage.write(.live, "live-2") } }
                     let deadline = ContinuousClock.now + .seconds(30)
                     while committer.queuedWrites == queued, ContinuousClock.now < deadline { usleep(1_000) }
                 }
             })
-        while committer.queuedWrites < writes.count { await Task.yield() }
+        while committer.queuedWrites < lateQueued { await Task.yield() }
 
-        gate.signal()
-        try await held.value
+        try await stage.release()
         for write in writes { try await write.value }
         try await #require(late.withLock { $0 }).value
 
         #expect(
-            journal.transactions == [
+            stage.journal.transactions == [
                 ["held"],
                 ["live-0", "live-1"],
                 ["live-2", "delivery-0", "ingest-0", "ingest-1", "ingest-2"],
@@ -97,47 +123,18 @@ struct GroupCommitterLiveTests {
 
     @Test("after a live-only transaction a backfill write runs, even when the live writes used up the budget")
     func backfillKeepsMovingBesideLiveWrites() async throws {
-        let store = try SQLiteStore(directory: TestPaths.temporaryDirectory().path)
         // No budget at all: without the rule, every transaction would end after its first write.
-        let committer = GroupCommitter(
-            pool: store.pool, checkpointer: store.checkpointer, syncer: store.syncer, timeBudget: .zero,
-            backfillBudgetBesideLive: .zero)
-        let journal = Journal()
-        try await store.pool.writeWithoutTransaction { db in
-            db.add(transactionObserver: journal, extent: .databaseLifetime)
-        }
-        let gate = DispatchSemaphore(value: 0)
-        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
-        let held = Task {
-            try await committer.write(priority: .backfillIngest) { _ in
-                journal.add("held")
-                startedContinuation.yield()
-                gate.wait()
-            }
-        }
-        for await _ in started { break }
+        let stage = try await Stage(timeBudget: .zero, backfillBudgetBesideLive: .zero)
         var writes: [Task<Void, any Error>] = []
         for (priority, label) in [
             (GroupCommitter.Priority.backfillIngest, "ingest-0"), (.backfillIngest, "ingest-1"), (.live, "live-0"),
             (.live, "live-1"),
         ] {
-            writes.append(
-                Task {
-                    try await committer.write(priority: priority) { db in
-                        try db.execute(
-                            sql: """
-                                INSERT INTO audit_log (at, actor, action, target, reason) VALUES (0, 'test', 'write', ?, '')
-                                """,
-                            arguments: [label])
-                        journal.add(label)
-                    }
-                })
-            while committer.queuedWrites < writes.count { await Task.yield() }
+            writes.append(await stage.queue(priority, label))
         }
-        gate.signal()
-        try await held.value
+        try await stage.release()
         for write in writes { try await write.value }
 
-        #expect(journal.transactions == [["held"], ["live-0"], ["live-1", "ingest-0"], ["ingest-1"]])
+        #expect(stage.journal.transactions == [["held"], ["live-0"], ["live-1", "ingest-0"], ["ingest-1"]])
     }
 }
