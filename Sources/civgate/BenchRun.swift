@@ -69,7 +69,7 @@ final class BenchRun {
             "dispatcher":
                 "claims batched per destination and lane (one transaction serves every idle worker; a worker's result rides on its next claim), poll \(configuration.dispatcher.pollInterval.milliseconds) ms, woken by ingest",
             "store":
-                "SQLite WAL, the log synced (fdatasync) on a thread of its own before every answer (before claims and results: the writes they may read), group commit on its own thread (live first; a transaction takes writes for 8 ms, backfill writes 2 ms while live ones arrive), checkpoints on a thread of their own, in \(configuration.store.dataDir)",
+                "SQLite WAL, the log synced (fdatasync) on a thread of its own before every answer (before claims and results: the writes they may read), group commit on its own thread (live first, in a transaction of their own when backfill writes are queued; a transaction takes writes for 8 ms, backfill writes 2 ms while live ones arrive), checkpoints on a thread of their own, in \(configuration.store.dataDir)",
             "mocks": "in-process, no faults; their request logs emptied every 2 s (POST /_mock/reset)",
             "load":
                 "in-process closed-loop client on SwiftNIO (one keep-alive HTTP/1.1 connection per client, requests written as bytes, minimal response parser), \(Self.loadThreads(options.loadThreads)); \(options.clients) clients for single-record ingest, end-to-end ingest and the HTTP baseline; open-loop live traffic and mock resets through AsyncHTTPClient, batch ingest through the civgate backfill client",
