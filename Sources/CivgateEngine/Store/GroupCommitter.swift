@@ -86,7 +86,8 @@ final class GroupCommitter: Sendable {
     /// How long a transaction keeps taking backfill writes when live writes arrived within the last second.
     private let backfillBudgetBesideLive: Duration
 
-    /// The budgets are longer only in tests that must see whole transactions on a loaded machine.
+    /// Only tests set other budgets: long ones to see whole transactions on a loaded machine, none to see
+    /// the least a transaction does.
     init(
         pool: DatabasePool, checkpointer: WALCheckpointer, syncer: LogSyncer, timeBudget: Duration = .milliseconds(8),
         backfillBudgetBesideLive: Duration = .milliseconds(2)
