@@ -37,6 +37,8 @@ public final class IngestService: Sendable {
     /// Handles one `POST /v1/records` body under an idempotency key. The key may come in the draft's
     /// structured-header form (a quoted string) or bare.
     public func submit(key rawKey: String?, body: Data, lane: Lane = .live) async -> Answer {
+        // While live records arrive, a backfill's intake keeps to its smaller budget.
+        if lane == .live { LowPriorityWorkers.shared.liveArrived() }
         let answer = await answer(key: rawKey, body: body, lane: lane)
         let outcome: String =
             switch answer {
