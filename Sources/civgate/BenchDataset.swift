@@ -22,16 +22,8 @@ struct BenchDataset {
         }
     }
 
-    /// Writes `count` records of `mix` (`live`, `historical`, `all`) to a new file, on disk, and returns its
-    /// path.
+    /// Writes `count` records of `mix` (`live`, `historical`, `all`) to a new file and returns its path.
     mutating func make(_ name: String, count: Int, mix: String) async throws -> String {
-        let path = try await write(name, count: count, mix: mix)
-        try Self.syncToDisk(path)
-        return path
-    }
-
-    /// Writes the file of `make`, leaving it to the kernel when to put it on disk.
-    private mutating func write(_ name: String, count: Int, mix: String) async throws -> String {
         sequence += 1
         let path = (directory as NSString).appendingPathComponent("\(name).ndjson")
         if let source {
@@ -86,15 +78,13 @@ struct BenchDataset {
         return path
     }
 
-    /// Writes the file at `path` out now. Left to the kernel, the files made before the first phase (90 MB
-    /// at 10,000 records) were written back 30 seconds later (`vm.dirty_expire_centisecs`), in the middle of
-    /// the idle live-latency phase, and the store's log syncs queued behind them: traced, one sync took
-    /// 110 ms, and the idle ingest p99 was 113–189 ms instead of a few.
-    static func syncToDisk(_ path: String) throws {
-        let file = open(path, O_RDONLY | O_CLOEXEC)
-        guard file >= 0 else { throw CommandFailure.runtime("cannot open \(path) to sync it") }
-        defer { close(file) }
-        guard fsync(file) == 0 else { throw CommandFailure.runtime("cannot sync \(path) (errno \(errno))") }
+    /// Writes every file's dirty pages out now, this run's record files and whatever else is waiting (a
+    /// binary just copied, say). Left to the kernel, they were written back 30 seconds later
+    /// (`vm.dirty_expire_centisecs`), in the middle of a phase, and the store's log syncs queued behind that
+    /// write-back: traced, 112 MB written back at once in the idle latency phase, log syncs of 48–108 ms,
+    /// an idle ingest p99 of 79–189 ms instead of 3–4.
+    static func writeOutPageCache() {
+        sync()
     }
 
     /// Runs the generator with its output in `path`.

@@ -15,6 +15,7 @@ extension BenchRun {
             log("generating \(count) records, mix all (not timed; about a minute)")
             file = try await dataset.make("million-all", count: count, mix: "all")
         }
+        BenchDataset.writeOutPageCache()
         try checkInterrupt()
         let configuration = try gatewayConfiguration(backfillWorkers: options.workers)
         sampler.enter("gateway")

@@ -21,6 +21,7 @@ extension BenchRun {
             wants("latency")
             ? try await dataset.make("latency-backfill-historical", count: count, mix: "historical") : nil
         let httpFile = wants("http") ? try await dataset.make("http-baseline-live", count: count, mix: "live") : nil
+        BenchDataset.writeOutPageCache()
         try checkInterrupt()
 
         let configuration = try gatewayConfiguration(backfillWorkers: options.backfillWorkers)
