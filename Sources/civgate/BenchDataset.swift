@@ -81,7 +81,7 @@ struct BenchDataset {
     /// Writes every file's dirty pages out now, this run's record files and whatever else is waiting (a
     /// binary just copied, say). Left to the kernel, they were written back 30 seconds later
     /// (`vm.dirty_expire_centisecs`), in the middle of a phase, and the store's log syncs queued behind that
-    /// write-back: traced, 112 MB written back at once in the idle latency phase, log syncs of 48–108 ms,
+    /// write-back: traced, 112 MB written back at once in the idle latency phase, log syncs of 48–110 ms,
     /// an idle ingest p99 of 79–189 ms instead of 3–4.
     static func writeOutPageCache() {
         sync()

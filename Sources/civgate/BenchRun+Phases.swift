@@ -39,6 +39,9 @@ extension BenchRun {
                 try checkInterrupt()
             }
             if let batchFile {
+                // Batch ingest alone: the single phase's live records keep the backfill's intake on its
+                // smaller budget for a second after the last one.
+                while IngestService.liveRecordsArriving { try await Task.sleep(for: .milliseconds(50)) }
                 results.batch = try await batchIngest(
                     file: batchFile, gateway: gatewayURL, streams: options.batchStreams)
                 try checkInterrupt()

@@ -34,6 +34,10 @@ public final class IngestService: Sendable {
         self.logger = logger
     }
 
+    /// Whether a live record arrived within the last second: a backfill's intake then keeps to its smaller
+    /// budget (`LowPriorityWorkers`).
+    public static var liveRecordsArriving: Bool { LowPriorityWorkers.shared.liveIsActive }
+
     /// Handles one `POST /v1/records` body under an idempotency key. The key may come in the draft's
     /// structured-header form (a quoted string) or bare.
     public func submit(key rawKey: String?, body: Data, lane: Lane = .live) async -> Answer {

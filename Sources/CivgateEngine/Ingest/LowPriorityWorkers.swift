@@ -5,11 +5,12 @@ import Synchronization
 /// normalised and validated here, so a backfill uses the cores live traffic leaves idle instead of
 /// queueing thousands of intake tasks in the cooperative pool ahead of live requests and deliveries.
 ///
-/// The backfill's budget: one thread per core while no live record arrives, half of them (at least one)
-/// for a second after one does (`liveArrived()`). Nice 10 alone still let the intake take both cores
-/// beside live work, whose deliveries then waited for the CPU at every hop. Measured with `civgate bench
-/// --only latency` (eight alternating runs each): live p99 during a backfill with a median of 9 ms
-/// instead of 11, the backfill's ingest 4 % slower; batch ingest with no live traffic is unchanged.
+/// The backfill's budget: one thread per core while no live record arrives, half of them (rounded
+/// down, at least one) for a second after one does (`liveArrived()`). Nice 10 alone still let the
+/// intake take both cores beside live work, whose deliveries then waited for the CPU at every hop.
+/// Measured with `civgate bench --only latency` (eight alternating runs each): live p99 during a
+/// backfill with a median of 9 ms instead of 11, the backfill's ingest 4 % slower; batch ingest alone
+/// ran as fast on one thread as on two.
 final class LowPriorityWorkers: @unchecked Sendable {
     /// One thread per core.
     static let shared = LowPriorityWorkers(threads: max(1, ProcessInfo.processInfo.activeProcessorCount))
@@ -17,6 +18,8 @@ final class LowPriorityWorkers: @unchecked Sendable {
     // `jobs` is guarded by `condition`.
     private let condition = NSCondition()
     private var jobs: [() -> Void] = []
+    /// Called each time a thread finds work queued and pauses beside live records (tests).
+    private let onPause: (@Sendable () -> Void)?
     /// Threads numbered from this one up pause while live records arrive.
     private let threadsBesideLive: Int
     /// How long after a live record the smaller budget holds, in nanoseconds.
@@ -25,9 +28,14 @@ final class LowPriorityWorkers: @unchecked Sendable {
     private let lastLive = Atomic<Int>(Int.min)
     private let origin = ContinuousClock.now
 
-    /// `liveWindow`: how long after a live record the smaller budget holds (tests lengthen it).
-    init(threads: Int, liveWindow: Duration = .seconds(1), nice: Int32 = ThreadNice.background) {
+    /// `liveWindow`: how long after a live record the smaller budget holds; `onPause`: called each time a
+    /// thread finds work queued and pauses (tests set both).
+    init(
+        threads: Int, liveWindow: Duration = .seconds(1), nice: Int32 = ThreadNice.background,
+        onPause: (@Sendable () -> Void)? = nil
+    ) {
         threadsBesideLive = max(1, threads / 2)
+        self.onPause = onPause
         self.liveWindow = Self.nanoseconds(liveWindow)
         for index in 0..<threads {
             let thread = Thread { [self] in loop(index: index, nice: nice) }
@@ -39,6 +47,12 @@ final class LowPriorityWorkers: @unchecked Sendable {
     /// Tells the workers that a live record arrived: for `liveWindow`, only part of them take work.
     func liveArrived() {
         lastLive.store(Self.nanoseconds(ContinuousClock.now - origin), ordering: .relaxed)
+    }
+
+    /// Ends the live window now, without waking anyone: paused threads find out when they look again
+    /// (tests of that look).
+    func endLiveWindow() {
+        lastLive.store(Int.min, ordering: .relaxed)
     }
 
     /// When the last live record arrived, if one has.
@@ -74,6 +88,7 @@ final class LowPriorityWorkers: @unchecked Sendable {
                     condition.wait()
                 } else {
                     // Paused: look again when the live window may have ended.
+                    onPause?()
                     _ = condition.wait(until: Date(timeIntervalSinceNow: 0.05))
                 }
             }
