@@ -4,6 +4,11 @@ import Foundation
 /// so a checkpoint can say exactly where to start again.
 ///
 /// A blank line (only spaces, tabs, `\r`) counts as a line but holds no record, like the batch endpoint.
+///
+/// Input is read as it comes (`read(2)`, not a whole block at a time): a chunk goes out short when it
+/// holds at least one line and nothing more arrives within `lingerMilliseconds`, so the lines of a slow
+/// producer (a digitising station writing to a pipe) are stored, and counted by the progress bar, as they
+/// come instead of once a chunk's worth has gathered. A file is always ready, so its chunks stay full.
 final class BackfillReader {
     // Used from one task only.
     private let handle: FileHandle
@@ -14,12 +19,18 @@ final class BackfillReader {
     private var offset: UInt64
     private var line: Int
     private let blockSize = 1 << 20
+    /// Where `read(2)` puts what it reads, before it joins `buffer`.
+    private lazy var block = [UInt8](repeating: 0, count: blockSize)
+    /// How long a chunk that already holds a line waits for more input.
+    private let lingerMilliseconds: Int32
 
     /// - Parameters:
     ///   - startOffset: bytes already done (the handle is positioned there by the caller).
     ///   - linesDone: physical lines already done; the next line is number `linesDone + 1`.
-    init(handle: FileHandle, startOffset: UInt64, linesDone: Int, chunkLines: Int) {
+    ///   - lingerMilliseconds: how long a chunk that holds a line waits for more input before it goes.
+    init(handle: FileHandle, startOffset: UInt64, linesDone: Int, chunkLines: Int, lingerMilliseconds: Int32 = 200) {
         self.handle = handle
+        self.lingerMilliseconds = lingerMilliseconds
         self.offset = startOffset
         self.line = linesDone
         self.chunkLines = max(1, chunkLines)
@@ -41,6 +52,8 @@ final class BackfillReader {
                     end = buffer.count
                     starts.append(end)
                 }
+                break
+            } else if count > 0, !inputArrives(withinMilliseconds: lingerMilliseconds) {
                 break
             } else {
                 try fill()
@@ -83,12 +96,31 @@ final class BackfillReader {
         return nil
     }
 
+    /// Reads what the input has now, waiting only while it has nothing (0 bytes read: its end).
     private func fill() throws {
-        guard let data = try handle.read(upToCount: blockSize), !data.isEmpty else {
-            atEnd = true
-            return
+        let descriptor = handle.fileDescriptor
+        while true {
+            let count = block.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                buffer.append(contentsOf: block[0..<count])
+                return
+            }
+            if count == 0 {
+                atEnd = true
+                return
+            }
+            guard errno == EINTR else { throw CommandFailure.runtime("cannot read the input (errno \(errno))") }
         }
-        buffer.append(contentsOf: data)
+    }
+
+    /// Whether input (or its end) is there to read within `milliseconds`.
+    private func inputArrives(withinMilliseconds milliseconds: Int32) -> Bool {
+        var ready = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        while true {
+            let count = poll(&ready, 1, milliseconds)
+            // An error other than an interrupt: let the read report it.
+            if count >= 0 || errno != EINTR { return count != 0 }
+        }
     }
 }
 

@@ -31,19 +31,10 @@ struct BackfillCLITests {
         ]
 
         let first = try RunningProcess(arguments)
-        // The pipe opens once the backfill has opened it (a non-blocking open fails until then, so a backfill
-        // that dies first fails the test instead of hanging it). The first half goes in; the checkpoint
-        // appears once a chunk of it is acknowledged; then the interrupt, and the input ends only once the
-        // backfill said it saw it: it stops between chunks, half-way.
-        var descriptor: Int32 = -1
-        try await waitUntil(timeout: .seconds(60), "the backfill to open its input") {
-            descriptor = open(input.path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
-            return descriptor >= 0 || !first.process.isRunning
-        }
-        try #require(descriptor >= 0, "the backfill ended before it opened its input: \(first.stderr)")
-        // Writes block again, as they would on a pipe opened the usual way.
-        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
-        let pipe = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        // The first half goes in; the checkpoint appears once a chunk of it is acknowledged; then the
+        // interrupt, and the input ends only once the backfill said it saw it: it stops between chunks,
+        // half-way.
+        let pipe = try await Self.writingEnd(of: input, readBy: first)
         let firstHalf = ndjson(lines[..<3000])
         try await Self.offThePool { try pipe.write(contentsOf: firstHalf) }
         try await waitUntil(timeout: .seconds(60), "the first checkpoint") {
@@ -93,6 +84,52 @@ struct BackfillCLITests {
         #expect(records == lines.count)
         #expect(distinct == lines.count)
         #expect(backfill == lines.count)
+    }
+
+    @Test("a slow producer's lines are stored as they come, not once a chunk's worth has gathered")
+    func slowProducer() async throws {
+        let work = TestPaths.temporaryDirectory("civgate-backfill-slow")
+        let dataDirectory = work.appendingPathComponent("data")
+        let config = work.appendingPathComponent("civgate.yaml")
+        try OperatorCLIStage.yaml(dataDir: dataDirectory.path, withInsurance: true)
+            .write(to: config, atomically: true, encoding: .utf8)
+        _ = try SQLiteStore(directory: dataDirectory.path)
+        let lines = try RecordGenerator.lines(count: 5, seed: 29, mix: "historical")
+        let input = work.appendingPathComponent("station.ndjson")
+        #expect(mkfifo(input.path, 0o600) == 0)
+        signal(SIGPIPE, SIG_IGN)
+        let backfill = try RunningProcess([
+            "backfill", input.path, "--direct", "--config", config.path, "--chunk", "1000", "--quiet", "--json",
+        ])
+        let pipe = try await Self.writingEnd(of: input, readBy: backfill)
+        let written = Data(lines.joined(separator: Data("\n".utf8)) + Data("\n".utf8))
+        try await Self.offThePool { try pipe.write(contentsOf: written) }
+        // The input stays open: the five lines are far from a chunk of 1,000 and from a block of 1 MiB.
+        let queue = try DatabaseQueue(path: dataDirectory.appendingPathComponent("civgate.sqlite").path)
+        try await waitUntil(timeout: .seconds(60), "the five lines stored while the input is still open") {
+            let stored = try? await queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records") }
+            return stored == 5 || !backfill.process.isRunning
+        }
+        #expect(backfill.process.isRunning, "the backfill ended before its input did: \(backfill.stderr)")
+        try pipe.close()
+        #expect(try await backfill.exitStatus(timeout: .seconds(60)) == 0, "\(backfill.stderr)")
+        let summary = try Self.summary(backfill.stdout)
+        #expect(summary["linesRead"] as? Int == 5)
+        #expect(summary["accepted"] as? Int == 5)
+    }
+
+    /// Opens the writing end of the named pipe `input` once `process` has opened it to read. A
+    /// non-blocking open fails until then, so a process that dies first fails the test instead of hanging
+    /// it; the writes then block, as they would on a pipe opened the usual way.
+    static func writingEnd(of input: URL, readBy process: RunningProcess) async throws -> FileHandle {
+        var descriptor: Int32 = -1
+        try await waitUntil(timeout: .seconds(60), "the backfill to open its input") {
+            descriptor = open(input.path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            return descriptor >= 0 || !process.process.isRunning
+        }
+        try #require(descriptor >= 0, "the backfill ended before it opened its input: \(process.stderr)")
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
 
     /// Runs `work`, which blocks (on the pipe), on a thread outside the cooperative pool.
