@@ -10,19 +10,9 @@ import Testing
 struct BackfillCLITests {
     @Test("an interrupted backfill resumes from its checkpoint: every line stored once, none twice")
     func interruptAndResume() async throws {
-        let work = TestPaths.temporaryDirectory("civgate-backfill-cli")
-        let dataDirectory = work.appendingPathComponent("data")
-        let config = work.appendingPathComponent("civgate.yaml")
-        try OperatorCLIStage.yaml(dataDir: dataDirectory.path, withInsurance: true)
-            .write(to: config, atomically: true, encoding: .utf8)
-        // --direct writes to an existing store (as `civgate serve` leaves one).
-        _ = try SQLiteStore(directory: dataDirectory.path)
+        let (dataDirectory, config, input) = try Self.stage("civgate-backfill-cli", input: "books.ndjson")
         let lines = try RecordGenerator.lines(count: 6000, seed: 23, mix: "historical")
-        let input = work.appendingPathComponent("books.ndjson")
         let ndjson = { (part: ArraySlice<Data>) in Data(part.joined(separator: Data("\n".utf8)) + Data("\n".utf8)) }
-        #expect(mkfifo(input.path, 0o600) == 0)
-        // Should the backfill die with the pipe open, a write gets EPIPE instead of killing the test process.
-        signal(SIGPIPE, SIG_IGN)
         let checkpoint = input.path + ".checkpoint"
         let database = dataDirectory.appendingPathComponent("civgate.sqlite").path
         let arguments = [
@@ -88,16 +78,8 @@ struct BackfillCLITests {
 
     @Test("a slow producer's lines are stored as they come, not once a chunk's worth has gathered")
     func slowProducer() async throws {
-        let work = TestPaths.temporaryDirectory("civgate-backfill-slow")
-        let dataDirectory = work.appendingPathComponent("data")
-        let config = work.appendingPathComponent("civgate.yaml")
-        try OperatorCLIStage.yaml(dataDir: dataDirectory.path, withInsurance: true)
-            .write(to: config, atomically: true, encoding: .utf8)
-        _ = try SQLiteStore(directory: dataDirectory.path)
+        let (dataDirectory, config, input) = try Self.stage("civgate-backfill-slow", input: "station.ndjson")
         let lines = try RecordGenerator.lines(count: 5, seed: 29, mix: "historical")
-        let input = work.appendingPathComponent("station.ndjson")
-        #expect(mkfifo(input.path, 0o600) == 0)
-        signal(SIGPIPE, SIG_IGN)
         let backfill = try RunningProcess([
             "backfill", input.path, "--direct", "--config", config.path, "--chunk", "1000", "--quiet", "--json",
         ])
@@ -116,6 +98,22 @@ struct BackfillCLITests {
         let summary = try Self.summary(backfill.stdout)
         #expect(summary["linesRead"] as? Int == 5)
         #expect(summary["accepted"] as? Int == 5)
+    }
+
+    /// A store (as `civgate serve` leaves one: --direct writes to an existing store), a configuration
+    /// naming it, and a named pipe called `input` for the backfill to read.
+    static func stage(_ name: String, input: String) throws -> (dataDirectory: URL, config: URL, input: URL) {
+        let work = TestPaths.temporaryDirectory(name)
+        let dataDirectory = work.appendingPathComponent("data")
+        let config = work.appendingPathComponent("civgate.yaml")
+        try OperatorCLIStage.yaml(dataDir: dataDirectory.path, withInsurance: true)
+            .write(to: config, atomically: true, encoding: .utf8)
+        _ = try SQLiteStore(directory: dataDirectory.path)
+        let pipe = work.appendingPathComponent(input)
+        try #require(mkfifo(pipe.path, 0o600) == 0)
+        // Should the backfill die with the pipe open, a write gets EPIPE instead of killing the test process.
+        signal(SIGPIPE, SIG_IGN)
+        return (dataDirectory, config, pipe)
     }
 
     /// Opens the writing end of the named pipe `input` once `process` has opened it to read. A
