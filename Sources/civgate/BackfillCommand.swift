@@ -23,8 +23,8 @@ struct BackfillCommand: AsyncParsableCommand {
             stops between chunks) or a failure: it skips to the checkpoint. The checkpoint is deleted when \
             the file is done; --restart ignores it. Standard input (-) cannot resume.
 
-            Lines from a pipe are sent as they arrive: a chunk that holds a line waits at most 0.2 s for \
-            more, so a slow producer's records are stored (and counted) as it writes them.
+            Lines from a pipe are sent as they arrive: a chunk goes at most 0.2 s after its first line, so \
+            a slow producer's records are stored, counted and checkpointed as it writes them.
 
             Progress (lines, rate, ETA) goes to stderr; the summary to stdout (--json for scripts): lines \
             read, accepted, duplicate, rejected, and the first rejected lines by number and problem code \

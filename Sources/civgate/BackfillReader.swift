@@ -5,10 +5,10 @@ import Foundation
 ///
 /// A blank line (only spaces, tabs, `\r`) counts as a line but holds no record, like the batch endpoint.
 ///
-/// Input is read as it comes (`read(2)`, not a whole block at a time): a chunk goes out short when it
-/// holds at least one line and nothing more arrives within `lingerMilliseconds`, so the lines of a slow
-/// producer (a digitising station writing to a pipe) are stored, and counted by the progress bar, as they
-/// come instead of once a chunk's worth has gathered. A file is always ready, so its chunks stay full.
+/// Input is read as it comes (`read(2)`, not a whole block at a time): a chunk goes out short once
+/// `lingerMilliseconds` have passed since its first line was complete, so the lines of a slow producer (a
+/// digitising station writing to a pipe) are stored as they come instead of once a chunk's worth has
+/// gathered. A file is always ready, so its chunks stay full.
 final class BackfillReader {
     // Used from one task only.
     private let handle: FileHandle
@@ -19,21 +19,33 @@ final class BackfillReader {
     private var offset: UInt64
     private var line: Int
     private let blockSize = 1 << 20
-    /// Where `read(2)` puts what it reads, before it joins `buffer`.
-    private lazy var block = [UInt8](repeating: 0, count: blockSize)
-    /// How long a chunk that already holds a line waits for more input.
-    private let lingerMilliseconds: Int32
+    /// Where `read(2)` puts what it reads, before it joins `buffer`: allocated once.
+    private let block: UnsafeMutableRawBufferPointer
+    /// How long a chunk waits for more input once its first line is complete.
+    private let linger: Duration
 
     /// - Parameters:
     ///   - startOffset: bytes already done (the handle is positioned there by the caller).
     ///   - linesDone: physical lines already done; the next line is number `linesDone + 1`.
-    ///   - lingerMilliseconds: how long a chunk that holds a line waits for more input before it goes.
-    init(handle: FileHandle, startOffset: UInt64, linesDone: Int, chunkLines: Int, lingerMilliseconds: Int32 = 200) {
+    ///   - linger: how long a chunk waits for more input once its first line is complete.
+    init(
+        handle: FileHandle, startOffset: UInt64, linesDone: Int, chunkLines: Int, linger: Duration = .milliseconds(200)
+    ) {
         self.handle = handle
-        self.lingerMilliseconds = lingerMilliseconds
+        self.linger = linger
+        block = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 1)
         self.offset = startOffset
         self.line = linesDone
         self.chunkLines = max(1, chunkLines)
+    }
+
+    deinit { block.deallocate() }
+
+    /// Whether `next()` can return without waiting for the input: a whole line is buffered, or the input
+    /// has something to read (or has ended). The runner reads ahead only then, so that a chunk in flight
+    /// is counted and checkpointed while a slow producer writes nothing.
+    var hasInputReady: Bool {
+        atEnd || buffer[scanned...].contains(0x0A) || inputArrives(before: .now)
     }
 
     /// The next chunk of at most `chunkLines` physical lines, or `nil` at the end of the input.
@@ -41,11 +53,14 @@ final class BackfillReader {
         var end = 0
         var count = 0
         var starts: [Int] = [0]
+        // Set when the chunk's first line is complete: the chunk goes then at the latest.
+        var deadline: ContinuousClock.Instant?
         while count < chunkLines {
             if let newline = nextNewline() {
                 count += 1
                 end = newline + 1
                 starts.append(end)
+                if deadline == nil { deadline = .now + linger }
             } else if atEnd {
                 if end < buffer.count {  // a last line without its newline
                     count += 1
@@ -53,7 +68,7 @@ final class BackfillReader {
                     starts.append(end)
                 }
                 break
-            } else if count > 0, !inputArrives(withinMilliseconds: lingerMilliseconds) {
+            } else if let deadline, !inputArrives(before: deadline) {
                 break
             } else {
                 try fill()
@@ -100,23 +115,31 @@ final class BackfillReader {
     private func fill() throws {
         let descriptor = handle.fileDescriptor
         while true {
-            let count = block.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            let count = read(descriptor, block.baseAddress, block.count)
             if count > 0 {
-                buffer.append(contentsOf: block[0..<count])
+                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: block[0..<count]))
                 return
             }
             if count == 0 {
                 atEnd = true
                 return
             }
-            guard errno == EINTR else { throw CommandFailure.runtime("cannot read the input (errno \(errno))") }
+            if errno == EAGAIN || errno == EWOULDBLOCK {
+                // Standard input may come non-blocking: wait until it has something.
+                _ = inputArrives(before: .now + .seconds(3600))
+            } else if errno != EINTR {
+                throw CommandFailure.runtime("cannot read the input (errno \(errno))")
+            }
         }
     }
 
-    /// Whether input (or its end) is there to read within `milliseconds`.
-    private func inputArrives(withinMilliseconds milliseconds: Int32) -> Bool {
+    /// Whether input (or its end) is there to read before `deadline` (at once when it has passed).
+    private func inputArrives(before deadline: ContinuousClock.Instant) -> Bool {
         var ready = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
         while true {
+            let left = max(.zero, deadline - .now)
+            let milliseconds = Int32(
+                min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000, 3_600_000))
             let count = poll(&ready, 1, milliseconds)
             // An error other than an interrupt: let the read report it.
             if count >= 0 || errno != EINTR { return count != 0 }

@@ -42,7 +42,9 @@ struct BackfillRunner {
                 var finished: [Int: (BackfillChunk, [BackfillLineOutcome])] = [:]
                 var exhausted = false
                 while true {
-                    while inFlight < parallel, !exhausted, !interrupt.isSet {
+                    // With a chunk in flight, read ahead only what is there: waiting for a slow producer
+                    // would hold back that chunk's count and checkpoint.
+                    while inFlight < parallel, !exhausted, !interrupt.isSet, inFlight == 0 || reader.hasInputReady {
                         guard let chunk = try reader.next() else {
                             exhausted = true
                             break

@@ -76,7 +76,7 @@ struct BackfillCLITests {
         #expect(backfill == lines.count)
     }
 
-    @Test("a slow producer's lines are stored as they come, not once a chunk's worth has gathered")
+    @Test("a slow producer's lines are stored and checkpointed as they come, not once a chunk's worth has gathered")
     func slowProducer() async throws {
         let (dataDirectory, config, input) = try Self.stage("civgate-backfill-slow", input: "station.ndjson")
         let lines = try RecordGenerator.lines(count: 5, seed: 29, mix: "historical")
@@ -84,15 +84,25 @@ struct BackfillCLITests {
             "backfill", input.path, "--direct", "--config", config.path, "--chunk", "1000", "--quiet", "--json",
         ])
         let pipe = try await Self.writingEnd(of: input, readBy: backfill)
-        let written = Data(lines.joined(separator: Data("\n".utf8)) + Data("\n".utf8))
-        try await Self.offThePool { try pipe.write(contentsOf: written) }
-        // The input stays open: the five lines are far from a chunk of 1,000 and from a block of 1 MiB.
+        let all = Data(lines.joined(separator: Data("\n".utf8)) + Data("\n".utf8))
+        // Four lines and half of the fifth; the input stays open, far from a chunk of 1,000 lines.
+        let fourAndAHalf = Data(lines[..<4].joined(separator: Data("\n".utf8))) + Data("\n".utf8) + lines[4].prefix(40)
+        try await Self.offThePool { try pipe.write(contentsOf: fourAndAHalf) }
         let queue = try DatabaseQueue(path: dataDirectory.appendingPathComponent("civgate.sqlite").path)
-        try await waitUntil(timeout: .seconds(60), "the five lines stored while the input is still open") {
-            let stored = try? await queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records") }
-            return stored == 5 || !backfill.process.isRunning
+        let stored = { try? await queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records") } }
+        let checkpointLine = {
+            (try? Data(contentsOf: URL(fileURLWithPath: input.path + ".checkpoint")))
+                .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }?["line"] as? Int
+        }
+        // Stored and checkpointed while the producer writes nothing (the half line waits in the reader).
+        try await waitUntil(timeout: .seconds(60), "four lines stored and checkpointed, the input still open") {
+            (await stored() == 4 && checkpointLine() == 4) || !backfill.process.isRunning
         }
         #expect(backfill.process.isRunning, "the backfill ended before its input did: \(backfill.stderr)")
+        try await Self.offThePool { try pipe.write(contentsOf: all.dropFirst(fourAndAHalf.count)) }
+        try await waitUntil(timeout: .seconds(60), "the fifth line stored") {
+            await stored() == 5 || !backfill.process.isRunning
+        }
         try pipe.close()
         #expect(try await backfill.exitStatus(timeout: .seconds(60)) == 0, "\(backfill.stderr)")
         let summary = try Self.summary(backfill.stdout)
