@@ -20,7 +20,7 @@ struct BackfillCommand: AsyncParsableCommand {
 
             After each chunk is acknowledged the byte offset and line reached are written to the \
             checkpoint (default FILE.checkpoint). Run the same command again after an interruption (Ctrl-C \
-            stops between chunks) or a failure: it skips to the checkpoint. The checkpoint is deleted when \
+            stops between chunks, also while a pipe is idle) or a failure: it skips to the checkpoint. The checkpoint is deleted when \
             the file is done; --restart ignores it. Standard input (-) cannot resume.
 
             Lines from a pipe are sent as they arrive: a chunk goes at most 0.2 s after its first line, so \

@@ -23,6 +23,10 @@ final class BackfillReader {
     private let block: UnsafeMutableRawBufferPointer
     /// How long a chunk waits for more input once its first line is complete.
     private let linger: Duration
+    /// Asked every 200 ms while the input has nothing: true stops the wait (an interrupt), and the reader
+    /// then returns the lines it has and no more.
+    var stopWaiting: @Sendable () -> Bool = { false }
+    private var stopped = false
 
     /// - Parameters:
     ///   - startOffset: bytes already done (the handle is positioned there by the caller).
@@ -68,6 +72,8 @@ final class BackfillReader {
                     starts.append(end)
                 }
                 break
+            } else if stopped {
+                break
             } else if let deadline, !inputArrives(before: deadline) {
                 break
             } else {
@@ -111,10 +117,18 @@ final class BackfillReader {
         return nil
     }
 
-    /// Reads what the input has now, waiting only while it has nothing (0 bytes read: its end).
+    /// Reads what the input has now, waiting only while it has nothing (0 bytes read: its end), or until
+    /// `stopWaiting` says to stop.
     private func fill() throws {
         let descriptor = handle.fileDescriptor
         while true {
+            // An idle producer must not keep an interrupt from being acted on.
+            while !inputArrives(before: .now + .milliseconds(200)) {
+                if stopWaiting() {
+                    stopped = true
+                    return
+                }
+            }
             let count = read(descriptor, block.baseAddress, block.count)
             if count > 0 {
                 buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: block[0..<count]))
@@ -124,10 +138,8 @@ final class BackfillReader {
                 atEnd = true
                 return
             }
-            if errno == EAGAIN || errno == EWOULDBLOCK {
-                // Standard input may come non-blocking: wait until it has something.
-                _ = inputArrives(before: .now + .seconds(3600))
-            } else if errno != EINTR {
+            // Standard input may come non-blocking (EAGAIN): the poll above waits for it.
+            if errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK {
                 throw CommandFailure.runtime("cannot read the input (errno \(errno))")
             }
         }

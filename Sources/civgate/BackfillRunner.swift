@@ -31,6 +31,8 @@ struct BackfillRunner {
 
     mutating func run() async -> Ending {
         lastLine = checkpoint?.line ?? 0
+        let interrupt = self.interrupt
+        reader.stopWaiting = { interrupt.isSet }
         let sink = self.sink
         let attempts = self.attempts
         var ending = Ending.done

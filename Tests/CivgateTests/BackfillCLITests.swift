@@ -110,6 +110,31 @@ struct BackfillCLITests {
         #expect(summary["accepted"] as? Int == 5)
     }
 
+    @Test("Ctrl-C while the producer writes nothing stops the backfill, its lines kept")
+    func interruptWhileTheProducerIsIdle() async throws {
+        let (dataDirectory, config, input) = try Self.stage("civgate-backfill-idle", input: "station.ndjson")
+        let lines = try RecordGenerator.lines(count: 2, seed: 31, mix: "historical")
+        let backfill = try RunningProcess([
+            "backfill", input.path, "--direct", "--config", config.path, "--chunk", "1000", "--quiet", "--json",
+        ])
+        let pipe = try await Self.writingEnd(of: input, readBy: backfill)
+        defer { try? pipe.close() }
+        let two = Data(lines.joined(separator: Data("\n".utf8)) + Data("\n".utf8))
+        try await Self.offThePool { try pipe.write(contentsOf: two) }
+        let queue = try DatabaseQueue(path: dataDirectory.appendingPathComponent("civgate.sqlite").path)
+        try await waitUntil(timeout: .seconds(60), "both lines stored") {
+            let stored = try? await queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records") }
+            return stored == 2 || !backfill.process.isRunning
+        }
+        // The input stays open and idle: the backfill waits for it, and must still act on the interrupt.
+        backfill.signal(SIGINT)
+        #expect(try await backfill.exitStatus(timeout: .seconds(60)) == 130, "\(backfill.stderr)")
+        let summary = try Self.summary(backfill.stdout)
+        #expect(summary["outcome"] as? String == "interrupted")
+        #expect(summary["lastLine"] as? Int == 2)
+        #expect(summary["accepted"] as? Int == 2)
+    }
+
     /// A store (as `civgate serve` leaves one: --direct writes to an existing store), a configuration
     /// naming it, and a named pipe called `input` for the backfill to read.
     static func stage(_ name: String, input: String) throws -> (dataDirectory: URL, config: URL, input: URL) {
