@@ -78,61 +78,80 @@ struct BackfillCLITests {
 
     @Test("a slow producer's lines are stored and checkpointed as they come, not once a chunk's worth has gathered")
     func slowProducer() async throws {
-        let (dataDirectory, config, input) = try Self.stage("civgate-backfill-slow", input: "station.ndjson")
+        let station = try await Station.start("civgate-backfill-slow")
         let lines = try RecordGenerator.lines(count: 5, seed: 29, mix: "historical")
-        let backfill = try RunningProcess([
-            "backfill", input.path, "--direct", "--config", config.path, "--chunk", "1000", "--quiet", "--json",
-        ])
-        let pipe = try await Self.writingEnd(of: input, readBy: backfill)
         let all = Data(lines.joined(separator: Data("\n".utf8)) + Data("\n".utf8))
         // Four lines and half of the fifth; the input stays open, far from a chunk of 1,000 lines.
         let fourAndAHalf = Data(lines[..<4].joined(separator: Data("\n".utf8))) + Data("\n".utf8) + lines[4].prefix(40)
-        try await Self.offThePool { try pipe.write(contentsOf: fourAndAHalf) }
-        let queue = try DatabaseQueue(path: dataDirectory.appendingPathComponent("civgate.sqlite").path)
-        let stored = { try? await queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records") } }
+        try await station.write(fourAndAHalf)
         let checkpointLine = {
-            (try? Data(contentsOf: URL(fileURLWithPath: input.path + ".checkpoint")))
+            (try? Data(contentsOf: URL(fileURLWithPath: station.input.path + ".checkpoint")))
                 .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }?["line"] as? Int
         }
         // Stored and checkpointed while the producer writes nothing (the half line waits in the reader).
-        try await waitUntil(timeout: .seconds(60), "four lines stored and checkpointed, the input still open") {
-            (await stored() == 4 && checkpointLine() == 4) || !backfill.process.isRunning
+        try await station.waitUntil("four lines stored and checkpointed, the input still open") {
+            await station.storedRecords() == 4 && checkpointLine() == 4
         }
-        #expect(backfill.process.isRunning, "the backfill ended before its input did: \(backfill.stderr)")
-        try await Self.offThePool { try pipe.write(contentsOf: all.dropFirst(fourAndAHalf.count)) }
-        try await waitUntil(timeout: .seconds(60), "the fifth line stored") {
-            await stored() == 5 || !backfill.process.isRunning
-        }
-        try pipe.close()
-        #expect(try await backfill.exitStatus(timeout: .seconds(60)) == 0, "\(backfill.stderr)")
-        let summary = try Self.summary(backfill.stdout)
+        #expect(
+            station.backfill.process.isRunning, "the backfill ended before its input did: \(station.backfill.stderr)")
+        try await station.write(all.dropFirst(fourAndAHalf.count))
+        try await station.waitUntil("the fifth line stored") { await station.storedRecords() == 5 }
+        try station.pipe.close()
+        #expect(try await station.backfill.exitStatus(timeout: .seconds(60)) == 0, "\(station.backfill.stderr)")
+        let summary = try Self.summary(station.backfill.stdout)
         #expect(summary["linesRead"] as? Int == 5)
         #expect(summary["accepted"] as? Int == 5)
     }
 
     @Test("Ctrl-C while the producer writes nothing stops the backfill, its lines kept")
     func interruptWhileTheProducerIsIdle() async throws {
-        let (dataDirectory, config, input) = try Self.stage("civgate-backfill-idle", input: "station.ndjson")
+        let station = try await Station.start("civgate-backfill-idle")
+        defer { try? station.pipe.close() }
         let lines = try RecordGenerator.lines(count: 2, seed: 31, mix: "historical")
-        let backfill = try RunningProcess([
-            "backfill", input.path, "--direct", "--config", config.path, "--chunk", "1000", "--quiet", "--json",
-        ])
-        let pipe = try await Self.writingEnd(of: input, readBy: backfill)
-        defer { try? pipe.close() }
-        let two = Data(lines.joined(separator: Data("\n".utf8)) + Data("\n".utf8))
-        try await Self.offThePool { try pipe.write(contentsOf: two) }
-        let queue = try DatabaseQueue(path: dataDirectory.appendingPathComponent("civgate.sqlite").path)
-        try await waitUntil(timeout: .seconds(60), "both lines stored") {
-            let stored = try? await queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records") }
-            return stored == 2 || !backfill.process.isRunning
-        }
+        try await station.write(Data(lines.joined(separator: Data("\n".utf8)) + Data("\n".utf8)))
+        try await station.waitUntil("both lines stored") { await station.storedRecords() == 2 }
         // The input stays open and idle: the backfill waits for it, and must still act on the interrupt.
-        backfill.signal(SIGINT)
-        #expect(try await backfill.exitStatus(timeout: .seconds(60)) == 130, "\(backfill.stderr)")
-        let summary = try Self.summary(backfill.stdout)
+        station.backfill.signal(SIGINT)
+        #expect(try await station.backfill.exitStatus(timeout: .seconds(60)) == 130, "\(station.backfill.stderr)")
+        let summary = try Self.summary(station.backfill.stdout)
         #expect(summary["outcome"] as? String == "interrupted")
         #expect(summary["lastLine"] as? Int == 2)
         #expect(summary["accepted"] as? Int == 2)
+    }
+
+    /// A backfill (`--direct`, chunks of 1,000 lines) reading a named pipe that the test writes to, as a
+    /// digitising station would, and the store it writes.
+    struct Station {
+        let backfill: RunningProcess
+        let pipe: FileHandle
+        let input: URL
+        let store: DatabaseQueue
+
+        static func start(_ name: String) async throws -> Station {
+            let (dataDirectory, config, input) = try BackfillCLITests.stage(name, input: "station.ndjson")
+            let backfill = try RunningProcess([
+                "backfill", input.path, "--direct", "--config", config.path, "--chunk", "1000", "--quiet", "--json",
+            ])
+            let pipe = try await BackfillCLITests.writingEnd(of: input, readBy: backfill)
+            let store = try DatabaseQueue(path: dataDirectory.appendingPathComponent("civgate.sqlite").path)
+            return Station(backfill: backfill, pipe: pipe, input: input, store: store)
+        }
+
+        func write(_ data: Data) async throws {
+            try await BackfillCLITests.offThePool { [pipe] in try pipe.write(contentsOf: data) }
+        }
+
+        /// Records in the store (nil while it cannot be read, the backfill writing).
+        func storedRecords() async -> Int? {
+            try? await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records") }
+        }
+
+        /// Waits until `condition` holds, or the backfill has ended (the test's expectations then say why).
+        func waitUntil(_ what: String, _ condition: () async -> Bool) async throws {
+            try await CivgateTests.waitUntil(timeout: .seconds(60), what) {
+                await condition() || !backfill.process.isRunning
+            }
+        }
     }
 
     /// A store (as `civgate serve` leaves one: --direct writes to an existing store), a configuration
