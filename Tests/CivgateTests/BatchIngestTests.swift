@@ -16,6 +16,26 @@ struct BatchIngestTests {
         }
     }
 
+    @Test("a line whose registration already has a later version is accepted with the warning that says so")
+    func lateVersionCarriesItsWarning() async throws {
+        let sample = try Data(contentsOf: TestPaths.samples.appendingPathComponent("KS-2026-000000003.json"))
+        var later = try #require(try JSONSerialization.jsonObject(with: sample) as? [String: Any])
+        var source = try #require(later["source"] as? [String: Any])
+        source["version"] = 2
+        later["source"] = source
+        let line = { (object: Any) in try JSONSerialization.data(withJSONObject: object) + Data("\n".utf8) }
+        try await GatewayHarness.withGateway { gateway in
+            let first = try await Self.postBatch(gateway.baseURL, try line(later))
+            #expect(first.first?["status"] as? String == "accepted")
+            #expect(first.first?["warnings"] == nil, "no warning member when there is none")
+            // Version 1 arrives after version 2: stored, and superseded on arrival.
+            let late = try await Self.postBatch(
+                gateway.baseURL, try line(try JSONSerialization.jsonObject(with: sample)))
+            #expect(late.first?["status"] as? String == "accepted")
+            #expect(late.first?["warnings"] as? [String] == ["superseded-on-arrival"])
+        }
+    }
+
     @Test("each line is answered in order: accepted, rejected with its problem, blank lines skipped")
     func perLine() async throws {
         let records = try RecordGenerator.lines(count: 40, seed: 5, mix: "historical")

@@ -53,13 +53,18 @@ struct IngestResponseBodyTests {
         #expect(states.isSuperset(of: [.pending, .waiting]), "the sample must include waiting deliveries")
     }
 
-    @Test("a batch answer line is what JSONEncoder writes, for accepted, duplicate and rejected lines")
+    @Test(
+        "a batch answer line is what JSONEncoder writes, for accepted (with and without warnings), duplicate and rejected lines"
+    )
     func batchLineMatchesEncoder() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let results = [
             BatchLineResult(line: 1, status: "accepted", id: "rec_01JD0000000000000000000000"),
             BatchLineResult(line: 12_345, status: "duplicate", id: "rec_01JD0000000000000000000001"),
+            BatchLineResult(
+                line: 3, status: "accepted", id: "rec_01JD0000000000000000000002",
+                warnings: ["superseded-on-arrival", "young-parent"]),
             BatchLineResult(
                 line: 7, status: "rejected",
                 problem: Problem(status: 400, code: "malformed-json", title: "Malformed JSON", detail: "not \"JSON\"")),

@@ -37,9 +37,11 @@ extension IngestService {
             result = BatchLineResult(line: line, status: "rejected", problem: Self.problem(for: rejection))
         case .success(let accepted):
             switch await write(accepted, key: nil, fingerprint: "", lane: lane, now: Timestamp.now()) {
-            case (.stored(let status, _, _, _), let id):
-                result = BatchLineResult(line: line, status: status == 202 ? "accepted" : "duplicate", id: id)
-            case (.problem(let problem), _):
+            case (.stored(let status, _, _, _), let id, let warnings):
+                result = BatchLineResult(
+                    line: line, status: status == 202 ? "accepted" : "duplicate", id: id,
+                    warnings: warnings.isEmpty ? nil : warnings)
+            case (.problem(let problem), _, _):
                 result = BatchLineResult(line: line, status: "rejected", problem: problem)
             }
         }

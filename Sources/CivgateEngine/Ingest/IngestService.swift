@@ -95,11 +95,12 @@ public final class IngestService: Sendable {
         }
     }
 
-    /// Stores an accepted record; answers with the response and the id of the record it is about (without
-    /// a key, the body is left empty: batch lines only need the id).
+    /// Stores an accepted record; answers with the response, the id of the record it is about (without a
+    /// key, the body is left empty: batch lines only need the id) and, for a record stored now, the codes
+    /// of its warnings.
     func write(
         _ accepted: RecordIntake.Accepted, key: String?, fingerprint: String, lane: Lane, now: Int64
-    ) async -> (answer: Answer, recordID: String?) {
+    ) async -> (answer: Answer, recordID: String?, warnings: [String]) {
         let record = plan(accepted, lane: lane, now: now)
         let steps = routes[accepted.record.event.rawValue] ?? []
         // Planned here, off the writer's thread, for the usual case: no earlier version delivered anything
@@ -116,18 +117,21 @@ public final class IngestService: Sendable {
             case .created(let view, let body):
                 onAccepted(Set(view.deliveries.filter { $0.state == .pending }.map(\.destination)))
                 logger.debug("record accepted", metadata: ["record": "\(view.id)", "event": "\(view.event)"])
-                return (.stored(status: 202, body: body, replayed: false, recordID: view.id), view.id)
+                return (
+                    .stored(status: 202, body: body, replayed: false, recordID: view.id), view.id,
+                    view.warnings.map(\.code)
+                )
             case .existing(let view, let body):
-                return (.stored(status: 200, body: body, replayed: false, recordID: view.id), view.id)
+                return (.stored(status: 200, body: body, replayed: false, recordID: view.id), view.id, [])
             case .keyTaken(let stored):
-                return (replay(stored, fingerprint: fingerprint), nil)
+                return (replay(stored, fingerprint: fingerprint), nil, [])
             }
         } catch let error as StoreUnavailable {
             logger.error("store unavailable at ingest", metadata: ["error": "\(error.description)"])
-            return (.problem(.storeUnavailable()), nil)
+            return (.problem(.storeUnavailable()), nil, [])
         } catch {
             logger.error("ingest write failed", metadata: ["error": "\(type(of: error))"])
-            return (.problem(.storeUnavailable()), nil)
+            return (.problem(.storeUnavailable()), nil, [])
         }
     }
 
