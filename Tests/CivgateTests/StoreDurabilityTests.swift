@@ -26,4 +26,29 @@ struct StoreDurabilityTests {
             #expect(store.syncer.completedSyncs - before >= written)
         }
     }
+
+    @Test("a claim after another process's commit waits for a sync of its own, which covers that commit")
+    func claimAfterAnotherProcessCommitWaitsForItsOwnSync() async throws {
+        let directory = TestPaths.temporaryDirectory().path
+        let server = try SQLiteStore(directory: directory)
+        // Another process on the same store (`civgate backfill --direct`, an operator command): its own
+        // connection and its own syncer, so the server's writer learns of its commits only through
+        // `PRAGMA data_version`, and cannot know whether they are on disk yet.
+        let other = try SQLiteStore(directory: directory)
+        try await server.committer.write { db in try Self.appendAudit(db) }
+        try await other.committer.write { db in try Self.appendAudit(db) }
+        // A claim reads what it will send: here, the other process's row.
+        let before = server.syncer.completedSyncs
+        let seen = try await server.committer.write(priority: .backfillDelivery, durability: .earlierCommits) { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log")
+        }
+        #expect(seen == 2)
+        // Without the other commit, this claim would need only the server's first write, already on disk,
+        // and be answered before any sync of its own.
+        #expect(server.syncer.completedSyncs > before)
+    }
+
+    private static func appendAudit(_ db: Database) throws {
+        try db.execute(sql: "INSERT INTO audit_log (at, actor, action, target, reason) VALUES (1, 't', 'a', 'x', 'r')")
+    }
 }

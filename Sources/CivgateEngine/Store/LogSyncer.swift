@@ -50,15 +50,16 @@ final class LogSyncer: Sendable {
         guard logFile >= 0 else { throw SyncFailed(detail: "cannot open the log to sync it: errno \(errno)") }
         // What an earlier process committed and did not sync (it was killed) is in the page cache only:
         // on disk before anything here counts as synced (transaction 0).
-        guard fdatasync(logFile) == 0 else {
+        if let failure = syncLog() {
             close(logFile)
-            throw SyncFailed(detail: "cannot sync the log at open: errno \(errno)")
+            throw SyncFailed(detail: "cannot sync the log at open: \(failure.detail)")
         }
     }
 
     deinit { close(logFile) }
 
-    /// How many syncs have finished (tests: every answer follows one that started after its commit).
+    /// How many syncs have finished, the one at open included (tests: every answer follows one that
+    /// started after its commit).
     var completedSyncs: Int { syncs.load(ordering: .acquiring) }
 
     /// Why the log can no longer be trusted to be on disk, once a sync failed.
@@ -92,9 +93,7 @@ final class LogSyncer: Sendable {
                 return state.committed
             }
             guard let target else { return }
-            var result = fdatasync(logFile)
-            while result != 0 && errno == EINTR { result = fdatasync(logFile) }
-            let failure = result == 0 ? nil : SyncFailed(detail: "errno \(errno)")
+            let failure = syncLog()
             let answered = state.withLock { state in
                 var answered: [Waiting] = []
                 if let failure {
@@ -110,9 +109,17 @@ final class LogSyncer: Sendable {
                 }
                 return answered
             }
-            syncs.add(1, ordering: .releasing)
             for waiting in answered { waiting.answer(failure) }
         }
+    }
+
+    /// One `fdatasync` of the log (retried when interrupted), counted once it has finished.
+    private func syncLog() -> SyncFailed? {
+        var result = fdatasync(logFile)
+        while result != 0 && errno == EINTR { result = fdatasync(logFile) }
+        let failure = result == 0 ? nil : SyncFailed(detail: "errno \(errno)")
+        syncs.add(1, ordering: .releasing)
+        return failure
     }
 
     /// The log could not be synced: the writes it holds are committed but may not survive a power cut.
