@@ -34,7 +34,7 @@ struct StoreSyncNeedsTests {
         #expect(rule.needs(of: [Self.liveClaim], in: 11) == [10])
     }
 
-    @Test("the log is synced at open; an answer is given at once when what it needs is on disk, after a later sync when not")
+    @Test("the log is synced at open; an answer is given when what it needs is on disk, after a later sync if not")
     func syncerAnswersWhenItsTransactionIsOnDisk() async throws {
         let log = TestPaths.temporaryDirectory().appendingPathComponent("log")
         try Data("frames".utf8).write(to: log)
