@@ -77,13 +77,17 @@ struct DeliveryEndToEndTests {
             #expect(view["attempts"] as? Int == 3)
             let attempts = try #require(view["attemptLog"] as? [[String: Any]])
             #expect(attempts.count == 3)
+            // AsyncHTTPClient retries a refused connection until the connect timeout; on a loaded machine
+            // the timeout can come before it has seen a refusal, and it reports that instead.
             #expect(
                 attempts.allSatisfy {
-                    $0["outcome"] as? String == "retryable" && $0["errorClass"] as? String == "connect-error"
+                    $0["outcome"] as? String == "retryable"
+                        && ["connect-error", "timeout"].contains($0["errorClass"] as? String ?? "")
                 })
             let states = (view["transitions"] as? [[String: Any]] ?? []).compactMap { $0["to"] as? String }
             #expect(states == ["pending", "in_flight", "retrying", "in_flight", "retrying", "in_flight", "dead"])
-            #expect((view["lastError"] as? [String: Any])?["code"] as? String == "connect-error")
+            #expect(
+                ["connect-error", "timeout"].contains((view["lastError"] as? [String: Any])?["code"] as? String ?? ""))
             // One outbound key for every attempt.
             let digests = Set(attempts.compactMap { $0["requestDigest"] as? String })
             #expect(digests.count == 1)

@@ -9,7 +9,8 @@ import Testing
 /// The group committer's promises, on a real store: writes that queue up while a transaction runs are
 /// written live first, then the backfill deliveries' writes, then backfill ingest lines (each queue in
 /// arrival order; the live ones in a transaction of their own, `GroupCommitterLiveTests`); a write that
-/// fails leaves nothing behind and does not undo the others.
+/// fails leaves nothing behind and does not undo the others (its transaction is written again, each
+/// write in a savepoint of its own).
 @Suite("Store: group commit order")
 struct GroupCommitterOrderTests {
     final class Journal: Sendable {
@@ -73,7 +74,15 @@ struct GroupCommitterOrderTests {
 
         let live = (0..<4).map { "live-\($0)" } + ["live-refused"]
         let expected = live + (0..<10).map { "delivery-\($0)" } + (0..<10).map { "ingest-\($0)" }
-        #expect(journal.labels.withLock { $0 } == expected)
+        // The live transaction ran twice: without savepoints first, rolled back when live-refused failed,
+        // then with a savepoint per write (`GroupCommitter.Isolation`). On a loaded machine a transaction's
+        // time budget can also end it early, and what it had no time for runs in the next: each write's
+        // first run is in the expected order.
+        let runs = journal.labels.withLock { $0 }
+        var firstRuns: [String] = []
+        for label in runs where !firstRuns.contains(label) { firstRuns.append(label) }
+        #expect(firstRuns == expected)
+        #expect(runs.filter { $0 == "live-refused" }.count >= 2)
         #expect(succeeded.filter { !$0 }.count == 1)
         let written = try await store.pool.read { db in
             try String.fetchAll(db, sql: "SELECT target FROM audit_log WHERE actor = 'test' ORDER BY id")

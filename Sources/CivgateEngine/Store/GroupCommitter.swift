@@ -5,8 +5,9 @@ import Synchronization
 /// Runs many small writes in one transaction: one fsync for a batch instead of one per request.
 ///
 /// Writes queue up while a transaction is being written; the next transaction takes them (all of them,
-/// unless live and backfill writes wait together or a budget runs out, below). Each write
-/// runs in its own savepoint, so one failing write does not undo the others, and each caller is
+/// unless live and backfill writes wait together or a budget runs out, below). One failing write does
+/// not undo the others: the transaction is undone and written again with each write in a savepoint of
+/// its own (`Isolation`), and each caller is
 /// answered only after the commit that holds its write is on disk (`LogSyncer`, which syncs the log
 /// while the next transaction is written) — or, for the dispatcher's claims and results, once every
 /// earlier commit that must be is (`Durability.earlierCommits`).
@@ -29,12 +30,28 @@ import Synchronization
 /// writer sat idle half of the time.
 final class GroupCommitter: Sendable {
     private struct Job: Sendable {
-        /// Runs the write; returns the callback that answers the caller once the commit is durable.
-        let run: @Sendable (Database) -> LogSyncer.Answer
+        /// Runs the write; returns the callback that answers the caller once the commit is durable. Throws
+        /// `WriteFailed` only when not `.savepoint` (the transaction must then be written again).
+        let run: @Sendable (Database, Isolation) throws -> LogSyncer.Answer
         let fail: @Sendable (any Error) -> Void
         let durability: Durability
         let isLive: Bool
     }
+
+    /// How the writes of one transaction are kept apart.
+    ///
+    /// A savepoint per write costs the writer about a tenth of its work (SQLite copies every page a write
+    /// touches to its statement journal first; `civgate bench`, storage and batch phases), and writes
+    /// almost never fail, so a transaction is first written without them. If a write fails, that
+    /// transaction is rolled back and written again `.savepoint`, where the failed write is undone alone
+    /// and its caller gets its error. A write may therefore run twice: it must do database work only.
+    enum Isolation: Sendable {
+        case none
+        case savepoint
+    }
+
+    /// A write failed in a transaction written without savepoints.
+    private struct WriteFailed: Error {}
 
     /// Which commit must be on disk before a write's caller is answered.
     enum Durability: Sendable {
@@ -75,8 +92,8 @@ final class GroupCommitter: Sendable {
     /// writer's thread; behind a lock only because the type is `Sendable`).
     private let transactions = Atomic<Int>(0)
     private let syncNeeds = Mutex(SyncNeeds())
-    /// The writer connection's `PRAGMA data_version` at the last transaction: it changes when another
-    /// connection commits.
+    /// The writer connection's `PRAGMA data_version` in its last committed transaction: it changes when
+    /// another connection commits.
     private let dataVersion = Atomic<Int>(-1)
     private let thread = DispatchQueue(label: "civgate.group-commit")
     /// The most writes one transaction takes.
@@ -114,18 +131,21 @@ final class GroupCommitter: Sendable {
         if let failure = syncer.failure { throw failure }
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = Job(
-                run: { db in
+                run: { db, isolation in
+                    let result: T
                     do {
-                        let result = try Self.inSavepoint(db, work)
-                        return { syncFailure in
-                            if let syncFailure {
-                                continuation.resume(throwing: syncFailure)
-                            } else {
-                                continuation.resume(returning: result)
-                            }
-                        }
+                        result = try isolation == .none ? work(db) : Self.inSavepoint(db, work)
                     } catch {
+                        // Without a savepoint its partial writes can only be undone with the whole transaction.
+                        if isolation == .none { throw WriteFailed() }
                         return { _ in continuation.resume(throwing: error) }
+                    }
+                    return { syncFailure in
+                        if let syncFailure {
+                            continuation.resume(throwing: syncFailure)
+                        } else {
+                            continuation.resume(returning: result)
+                        }
                     }
                 },
                 fail: { continuation.resume(throwing: $0) }, durability: durability, isLive: priority == .live)
@@ -160,23 +180,22 @@ final class GroupCommitter: Sendable {
             // Between two transactions: the only moment the writer can let the log start again.
             checkpointer.restartLogIfDue(on: pool)
             let liveCount = counts[Priority.live.rawValue]
-            let budget = timeBudget
             let backfillBudget = liveActive ? backfillBudgetBesideLive : timeBudget
             do {
-                let (answers, othersCommitted) = try pool.write { db in
-                    let clock = ContinuousClock()
-                    let start = clock.now
-                    let version = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
-                    let othersCommitted = dataVersion.exchange(version, ordering: .relaxed) != version
-                    var answers: [LogSyncer.Answer] = []
-                    for job in batch {
-                        answers.append(job.run(db))
-                        // After a live-only transaction, one backfill write at least, however long the live ones took.
-                        if backfillDue && answers.count <= liveCount { continue }
-                        if clock.now - start > (answers.count < liveCount ? budget : backfillBudget) { break }
-                    }
-                    return (answers, othersCommitted)
+                let written: (answers: [LogSyncer.Answer], dataVersion: Int)
+                do {
+                    written = try writeTransaction(
+                        batch, liveCount: liveCount, backfillDue: backfillDue, backfillBudget: backfillBudget,
+                        isolation: .none)
+                } catch is WriteFailed {
+                    // Rolled back: written again, so that the failed write is undone alone.
+                    written = try writeTransaction(
+                        batch, liveCount: liveCount, backfillDue: backfillDue, backfillBudget: backfillBudget,
+                        isolation: .savepoint)
                 }
+                let (answers, version) = written
+                // Another connection committed since this writer's last transaction: nobody here synced that.
+                let othersCommitted = dataVersion.exchange(version, ordering: .relaxed) != version
                 let transaction = transactions.add(1, ordering: .relaxed).newValue
                 syncer.committed(
                     transaction,
@@ -193,6 +212,26 @@ final class GroupCommitter: Sendable {
             } catch {
                 for job in batch { job.fail(error) }
             }
+        }
+    }
+
+    /// Writes the first jobs of `batch`, as many as the budgets allow, in one transaction; returns their
+    /// answers and the connection's `PRAGMA data_version` in it (it changes when another connection commits).
+    private func writeTransaction(
+        _ batch: [Job], liveCount: Int, backfillDue: Bool, backfillBudget: Duration, isolation: Isolation
+    ) throws -> (answers: [LogSyncer.Answer], dataVersion: Int) {
+        try pool.write { db in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let version = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
+            var answers: [LogSyncer.Answer] = []
+            for job in batch {
+                answers.append(try job.run(db, isolation))
+                // After a live-only transaction, one backfill write at least, however long the live ones took.
+                if backfillDue && answers.count <= liveCount { continue }
+                if clock.now - start > (answers.count < liveCount ? timeBudget : backfillBudget) { break }
+            }
+            return (answers, version)
         }
     }
 
