@@ -52,16 +52,16 @@ final class WALCheckpointer: Sendable {
 
     /// `interval` is the time between passes below `restartPages`, and while the writer has the turn; `nil`
     /// runs no pass but those asked for with `pass()` (tests that step through a hand-over).
-    init(path: String, restartPages: Int, handoverPages: Int = 512, interval: DispatchTimeInterval? = .milliseconds(50))
-        throws
-    {
+    init(
+        path: String, restartPages: Int, handoverPages: Int = 512, interval: DispatchTimeInterval? = .milliseconds(250)
+    ) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         connection = try DatabaseQueue(path: path, configuration: configuration)
         databaseFile = open(path, O_RDONLY | O_CLOEXEC)
-        self.interval = interval ?? .milliseconds(50)
+        self.interval = interval ?? .milliseconds(250)
         self.restartPages = restartPages
         self.handoverPages = handoverPages
         forcedHandoverPages = restartPages + restartPages / 2
