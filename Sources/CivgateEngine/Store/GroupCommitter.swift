@@ -16,7 +16,7 @@ import Synchronization
 /// (claims, results), then backfill ingest lines — so deliveries keep pace with a bulk load instead of
 /// waiting behind thousands of its lines — and
 /// stops taking writes once it has run for `timeBudget`, so a live write never waits behind more than
-/// one short transaction of backfill lines. While live writes keep coming, backfill writes get an even
+/// one short transaction of backfill lines (written twice when a write in it failed, `Isolation`). While live writes keep coming, backfill writes get an even
 /// shorter budget (`backfillBudgetBesideLive`).
 ///
 /// Live writes that find backfill work queued beside them get a transaction of their own: no backfill
@@ -44,7 +44,11 @@ final class GroupCommitter: Sendable {
     /// touches to its statement journal first; `civgate bench`, storage and batch phases), and writes
     /// almost never fail, so a transaction is first written without them. If a write fails, that
     /// transaction is rolled back and written again `.savepoint`, where the failed write is undone alone
-    /// and its caller gets its error. A write may therefore run twice: it must do database work only.
+    /// and its caller gets its error. A write may therefore run more than once (a write that a budget left
+    /// for the next transaction can meet another failure): it must do database work only.
+    ///
+    /// An error after which SQLite has rolled the whole transaction back itself (a full disk, an I/O
+    /// error) fails every write of the transaction with that error: there is nothing left to retry in.
     enum Isolation: Sendable {
         case none
         case savepoint
@@ -122,7 +126,7 @@ final class GroupCommitter: Sendable {
     }
 
     /// Runs `work` inside the next group transaction and returns its value once the commit that
-    /// `durability` names is durable.
+    /// `durability` names is durable. `work` may run more than once (`Isolation`): database work only.
     func write<T: Sendable>(
         priority: Priority = .live, durability: Durability = .ownCommit,
         _ work: @escaping @Sendable (Database) throws -> T
@@ -136,6 +140,8 @@ final class GroupCommitter: Sendable {
                     do {
                         result = try isolation == .none ? work(db) : Self.inSavepoint(db, work)
                     } catch {
+                        // SQLite rolled the transaction back itself: every write of it fails with this error.
+                        if !db.isInsideTransaction { throw error }
                         // Without a savepoint its partial writes can only be undone with the whole transaction.
                         if isolation == .none { throw WriteFailed() }
                         return { _ in continuation.resume(throwing: error) }
@@ -168,6 +174,8 @@ final class GroupCommitter: Sendable {
             try db.cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
             return value
         } catch {
+            // No savepoint is left to roll back to when SQLite rolled the whole transaction back.
+            guard db.isInsideTransaction else { throw error }
             try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT job").execute()
             try db.cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
             throw error

@@ -50,8 +50,8 @@ final class LogSyncer: Sendable {
         guard logFile >= 0 else { throw SyncFailed(detail: "cannot open the log to sync it: errno \(errno)") }
         // What an earlier process committed and did not sync (it was killed) is in the page cache only:
         // on disk before anything here counts as synced (transaction 0).
+        // No close here: every property is set, so `deinit` closes the file when this throws.
         if let failure = syncLog() {
-            close(logFile)
             throw SyncFailed(detail: "cannot sync the log at open: \(failure.detail)")
         }
     }

@@ -56,7 +56,7 @@ public final class SQLiteStore: GatewayStore {
                 // checkpoint in the writer's commits is only a backstop, at twice that, for a checkpointer
                 // that got too little time: it stalls the commit it runs in for 30-70 ms (bench).
                 try db.execute(sql: "PRAGMA wal_autocheckpoint = \(logRestartPages * 2)")
-                // Each write's savepoint journal stays in memory, not in a temporary file.
+                // Statement and savepoint journals stay in memory, not in temporary files.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }
             logPreallocationProblem =
@@ -98,7 +98,8 @@ public final class SQLiteStore: GatewayStore {
     }
 
     /// Runs a write through the group committer, turning lock time-outs and full disks into
-    /// `StoreUnavailable`. Backfill writes yield to live ones (see `GroupCommitter`).
+    /// `StoreUnavailable`. Backfill writes yield to live ones (see `GroupCommitter`). `work` may run more
+    /// than once (`GroupCommitter.Isolation`): it must do database work only.
     func writing<T: Sendable>(
         lane: Lane = .live, durability: GroupCommitter.Durability = .ownCommit,
         _ work: @escaping @Sendable (Database) throws -> T
