@@ -16,8 +16,8 @@ import Synchronization
 /// (claims, results), then backfill ingest lines — so deliveries keep pace with a bulk load instead of
 /// waiting behind thousands of its lines — and
 /// stops taking writes once it has run for `timeBudget`, so a live write never waits behind more than
-/// one short transaction of backfill lines (written twice when a write in it failed, `Isolation`). While live writes keep coming, backfill writes get an even
-/// shorter budget (`backfillBudgetBesideLive`).
+/// one short transaction of backfill lines (written twice when a write in it failed, `Isolation`). While
+/// live writes keep coming, backfill writes get an even shorter budget (`backfillBudgetBesideLive`).
 ///
 /// Live writes that find backfill work queued beside them get a transaction of their own: no backfill
 /// work is written in it, so its commit is short (its sync still follows any sync in progress, and covers
@@ -190,16 +190,17 @@ final class GroupCommitter: Sendable {
             let liveCount = counts[Priority.live.rawValue]
             let backfillBudget = liveActive ? backfillBudgetBesideLive : timeBudget
             do {
+                let write = { isolation in
+                    try self.writeTransaction(
+                        batch, liveCount: liveCount, backfillDue: backfillDue, backfillBudget: backfillBudget,
+                        isolation: isolation)
+                }
                 let written: (answers: [LogSyncer.Answer], dataVersion: Int)
                 do {
-                    written = try writeTransaction(
-                        batch, liveCount: liveCount, backfillDue: backfillDue, backfillBudget: backfillBudget,
-                        isolation: .none)
+                    written = try write(.none)
                 } catch is WriteFailed {
                     // Rolled back: written again, so that the failed write is undone alone.
-                    written = try writeTransaction(
-                        batch, liveCount: liveCount, backfillDue: backfillDue, backfillBudget: backfillBudget,
-                        isolation: .savepoint)
+                    written = try write(.savepoint)
                 }
                 let (answers, version) = written
                 // Another connection committed since this writer's last transaction: nobody here synced that.

@@ -22,11 +22,9 @@ public final class SQLiteStore: GatewayStore {
         directory: String, busyTimeout: Duration = .seconds(5), logRestartPages: Int = 32_000,
         preallocateLog: Bool = false
     ) throws {
-        // Passes 250 ms apart copy a page that several transactions changed once, not once per 50 ms:
-        // storage baseline and batch ingest about 10 % faster (`civgate bench`, Benchmarks/README).
         try self.init(
             directory: directory, busyTimeout: busyTimeout, logRestartPages: logRestartPages,
-            preallocateLog: preallocateLog, checkpointInterval: .milliseconds(250))
+            preallocateLog: preallocateLog, checkpointInterval: WALCheckpointer.defaultInterval)
     }
 
     /// `checkpointInterval`: see `WALCheckpointer`; `nil` for tests that run its passes themselves.
